@@ -1,0 +1,207 @@
+"""The plugin host: finds plugins through entry points (group `rmg`) and collects what they register.
+
+Loading is lazy (on first use) and happens once per process. A plugin that fails to import, or
+whose hook raises, is recorded with its error and skipped: the host keeps working without it.
+`RMG_LOAD_PLUGINS` (comma-separated distribution names; empty = none) restricts what is loaded.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import re
+import threading
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+import pluggy
+
+from . import hookspecs
+
+__all__ = ["PluginHost", "PluginInfo", "Registration", "get_host", "reset_host"]
+
+ENTRY_POINT_GROUP = "rmg"
+COLLECTIONS = ("rewards", "judges", "models", "benchmarks")
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@dataclass
+class PluginInfo:
+    """What `rmg plugins` shows for one plugin."""
+
+    name: str
+    version: str = ""
+    module: str = ""
+    hooks: list[str] = field(default_factory=list)
+    registered: dict[str, list[str]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Registration:
+    """One registered object (a reward class, a judge, a model factory) and who registered it."""
+
+    name: str
+    obj: Any
+    plugin: str
+    also: list[str] = field(default_factory=list)  # other plugins that claimed the same name
+
+
+class PluginHost:
+    """Owns the pluggy manager and the collections plugins register into."""
+
+    def __init__(self, *, entry_points: bool = True, allow: Iterable[str] | None = None) -> None:
+        self._use_entry_points = entry_points
+        self._allow = None if allow is None else {_normalise(a) for a in allow}
+        self._lock = threading.RLock()
+        self._loaded = False
+        self.pm = pluggy.PluginManager("rmg")
+        self.pm.add_hookspecs(hookspecs)
+        self.plugins: dict[str, PluginInfo] = {}
+        self.collections: dict[str, dict[str, Registration]] = {c: {} for c in COLLECTIONS}
+
+    # -- loading ---------------------------------------------------------------------------------
+    def load(self) -> PluginHost:
+        with self._lock:
+            if not self._loaded:
+                self._loaded = True
+                if self._use_entry_points:
+                    self._load_entry_points()
+        return self
+
+    def _allowed(self, dist_name: str) -> bool:
+        allow = self._allow
+        if allow is None:
+            env = os.environ.get("RMG_LOAD_PLUGINS")
+            if env is None:
+                return True
+            allow = {_normalise(a) for a in env.split(",") if a.strip()}
+        return _normalise(dist_name) in allow
+
+    def _load_entry_points(self) -> None:
+        for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+            dist = getattr(ep, "dist", None)
+            dist_name = dist.name if dist is not None else ep.name
+            if not self._allowed(dist_name):
+                continue
+            info = self.plugins.setdefault(
+                dist_name, PluginInfo(dist_name, dist.version if dist is not None else "", ep.value)
+            )
+            try:
+                module = ep.load()
+            except BaseException as exc:  # noqa: BLE001 - a broken plugin never breaks the host
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                info.errors.append(f"import of {ep.value} failed: {_one_line(exc)}")
+                continue
+            self.add_plugin(module, dist_name, info=info)
+
+    def add_plugin(self, plugin: Any, name: str, *, info: PluginInfo | None = None) -> PluginInfo:
+        """Register a plugin object (a module or any object with hook implementations).
+
+        This is how entry points are loaded, and the public seam for tests and embedding apps.
+        """
+        with self._lock:
+            info = info or self.plugins.setdefault(name, PluginInfo(name, module=getattr(plugin, "__name__", "")))
+            try:
+                self.pm.register(plugin, name=name)
+            except Exception as exc:  # noqa: BLE001
+                info.errors.append(f"invalid plugin: {_one_line(exc)}")
+                return info
+            for impl_hook in ("register_rewards", "register_judges", "register_models", "register_benchmarks"):
+                hook = getattr(self.pm.hook, impl_hook)
+                for impl in hook.get_hookimpls():
+                    if impl.plugin_name != name:
+                        continue
+                    info.hooks.append(impl_hook)
+                    collection = impl_hook.removeprefix("register_")
+                    try:
+                        impl.function(register=self._registrar(collection, info))
+                    except Exception as exc:  # noqa: BLE001
+                        info.errors.append(f"{impl_hook} raised {_one_line(exc)}")
+            if self._has_impl("register_commands", name):
+                info.hooks.append("register_commands")
+            return info
+
+    def _has_impl(self, hook_name: str, plugin_name: str) -> bool:
+        return any(i.plugin_name == plugin_name for i in getattr(self.pm.hook, hook_name).get_hookimpls())
+
+    def _registrar(self, collection: str, info: PluginInfo) -> Callable[..., None]:
+        def register(*args: Any) -> None:
+            if len(args) == 1:
+                obj = args[0]
+                name = getattr(obj, "name", None)
+            elif len(args) == 2:
+                name, obj = args
+            else:
+                raise TypeError("register(obj) or register(name, obj)")
+            if not name or not isinstance(name, str):
+                raise TypeError(f"cannot register {obj!r} in {collection}: it has no name")
+            self._add(collection, name, obj, info)
+
+        return register
+
+    def _add(self, collection: str, name: str, obj: Any, info: PluginInfo) -> None:
+        registry = self.collections[collection]
+        existing = registry.get(name)
+        if existing is not None and existing.obj is not obj:
+            existing.also.append(info.name)
+            message = f"{collection[:-1]} {name!r} is also registered by plugin {existing.plugin!r}"
+            info.errors.append(message)
+            return
+        registry[name] = Registration(name, obj, info.name)
+        info.registered.setdefault(collection, []).append(name)
+
+    def add_commands(self, cli: Any) -> list[str]:
+        """Let plugins add CLI commands; returns the errors of those that failed."""
+        self.load()
+        errors = []
+        for impl in self.pm.hook.register_commands.get_hookimpls():
+            try:
+                impl.function(cli=cli)
+            except Exception as exc:  # noqa: BLE001
+                message = f"register_commands raised {_one_line(exc)}"
+                errors.append(f"{impl.plugin_name}: {message}")
+                self.plugins.setdefault(impl.plugin_name, PluginInfo(impl.plugin_name)).errors.append(message)
+        return errors
+
+    # -- lookups ---------------------------------------------------------------------------------
+    def get(self, collection: str, name: str) -> Registration | None:
+        return self.load().collections[collection].get(name)
+
+    def names(self, collection: str) -> list[str]:
+        return sorted(self.load().collections[collection])
+
+
+def _one_line(exc: BaseException) -> str:
+    where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    at = f" ({where[0].filename}:{where[0].lineno})" if where else ""
+    return f"{type(exc).__name__}: {exc}{at}"
+
+
+_host: PluginHost | None = None
+_host_lock = threading.Lock()
+
+
+def get_host() -> PluginHost:
+    """The process-wide host, loaded on first use."""
+    global _host
+    with _host_lock:
+        if _host is None:
+            _host = PluginHost()
+    return _host.load()
+
+
+def reset_host(host: PluginHost | None = None) -> None:
+    """Replace the process-wide host (tests, or apps that manage plugins themselves)."""
+    global _host
+    with _host_lock:
+        _host = host

@@ -1,0 +1,262 @@
+"""Evaluate many samples: rule rewards in a process pool, model rewards on asyncio.
+
+Rule rewards run in a pebble process pool: each evaluation has a hard wall-clock budget, and a
+worker that overruns it is killed and replaced while the batch goes on (no SIGALRM, so it works
+off the main thread). pebble was chosen over concurrent.futures / loky because it is the one
+pool that kills and replaces a single stuck worker without tearing the pool down.
+
+Model rewards run as coroutines under a semaphore. Everything is driven by one event loop:
+`aevaluate` runs on the caller's loop; `evaluate` runs a private loop in a helper thread, so it
+works from the main thread, any other thread, and inside a running loop (Jupyter, servers).
+Results come out in input order while later samples are already in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import pickle
+import queue
+import threading
+from collections import deque
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any, AsyncIterable, AsyncIterator, Iterable, Iterator
+
+from pydantic import ValidationError
+
+from .compose import Leaf, Node, evaluate_node, iter_leaves
+from .reward import Kind, Reward
+from .schema import RewardResult, RewardStatus, Sample, ScoredSample
+from .spec import parse_spec
+
+__all__ = ["Runner", "aevaluate", "best_of_n", "evaluate", "rank"]
+
+DEFAULT_TIMEOUT = 30.0
+
+# Rewards live in each worker from the pool's start; a task names its reward by index.
+_worker_rewards: list[Reward] = []
+
+
+def _init_worker(blob: bytes) -> None:
+    global _worker_rewards
+    _worker_rewards = pickle.loads(blob)
+
+
+def _run_in_worker(index: int, sample: Sample) -> list[RewardResult]:
+    return _worker_rewards[index].evaluate(sample)
+
+
+class Runner:
+    """Holds the parsed spec, the process pool and the limits; reusable across batches.
+
+    `timeout` is the wall-clock budget of one reward on one sample (rule and model rewards);
+    `workers=0` runs rule rewards in this process (no hard budget: for debugging only).
+    """
+
+    def __init__(
+        self,
+        spec: Any,
+        *,
+        params: dict[str, Any] | None = None,
+        workers: int | None = None,
+        concurrency: int = 64,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        max_pending: int | None = None,
+    ) -> None:
+        self.node: Node = parse_spec(spec, params)
+        self.leaves: list[Leaf] = list(iter_leaves(self.node))
+        self.workers = (os.cpu_count() or 1) if workers is None else workers
+        self.concurrency = max(1, concurrency)
+        self.timeout = timeout
+        self.max_pending = max_pending or max(4 * max(self.workers, 1), 2 * self.concurrency, 8)
+        rule_leaves = [leaf for leaf in self.leaves if leaf.reward.kind is Kind.rule]
+        self._rule_rewards = [leaf.reward for leaf in rule_leaves]
+        self._rule_index = {id(leaf): i for i, leaf in enumerate(rule_leaves)}
+        self._pool: Any = None
+        self._pool_lock = threading.Lock()
+        self._semaphores: dict[int, asyncio.Semaphore] = {}
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.stop()
+            pool.join()
+
+    def _get_pool(self) -> Any:
+        with self._pool_lock:
+            if self._pool is None:
+                from pebble import ProcessPool
+                from pebble.common import types as pebble_types
+
+                # A timed-out worker gets SIGTERM, then SIGKILL after this many seconds.
+                pebble_types.CONSTS.term_timeout = 1.0
+                blob = pickle.dumps(self._rule_rewards)
+                self._pool = ProcessPool(max_workers=self.workers, initializer=_init_worker, initargs=(blob,))
+            return self._pool
+
+    # -- evaluating one leaf ---------------------------------------------------------------------
+    async def _leaf(self, leaf: Leaf, sample: Sample) -> list[RewardResult]:
+        reward = leaf.reward
+        n = max(len(sample.candidates), 1)
+        if reward.kind is Kind.rule and self.workers > 0:
+            index = self._rule_index[id(leaf)]
+            future = self._get_pool().schedule(_run_in_worker, args=(index, sample), timeout=self.timeout)
+            try:
+                return await asyncio.wrap_future(future)
+            except (FutureTimeout, TimeoutError):
+                message = f"{leaf.label} exceeded its {self.timeout:g}s budget; its worker was killed"
+                return [RewardResult.failure(RewardStatus.timeout, message) for _ in range(n)]
+            except asyncio.CancelledError:
+                future.cancel()
+                raise
+            except Exception as exc:  # noqa: BLE001 - a dead worker, an unpicklable result
+                message = f"{leaf.label}: worker failed: {type(exc).__name__}: {exc}"
+                return [RewardResult.failure(RewardStatus.error, message) for _ in range(n)]
+        if reward.kind is Kind.rule:
+            return reward.evaluate(sample)
+        loop_id = id(asyncio.get_running_loop())
+        semaphore = self._semaphores.setdefault(loop_id, asyncio.Semaphore(self.concurrency))
+        async with semaphore:
+            try:
+                return await asyncio.wait_for(reward.aevaluate(sample), self.timeout)
+            except asyncio.TimeoutError:
+                message = f"{leaf.label} exceeded its {self.timeout:g}s budget"
+                return [RewardResult.failure(RewardStatus.timeout, message) for _ in range(n)]
+
+    async def ascore(self, sample: Sample | dict[str, Any], index: int = 0) -> ScoredSample:
+        """Score one sample."""
+        parsed = _as_sample(sample)
+        if isinstance(parsed, ScoredSample):
+            return parsed.model_copy(update={"index": index})
+        results = await evaluate_node(self.node, parsed, self._leaf)
+        return ScoredSample(index=index, sample=parsed, results=results)
+
+    # -- many samples ----------------------------------------------------------------------------
+    async def astream(
+        self, samples: Iterable[Sample | dict[str, Any]] | AsyncIterable[Sample | dict[str, Any]]
+    ) -> AsyncIterator[ScoredSample]:
+        """Yield results in input order, keeping up to `max_pending` samples in flight."""
+        pending: deque[asyncio.Task[ScoredSample]] = deque()
+        try:
+            async for index, sample in _aenumerate(samples):
+                pending.append(asyncio.ensure_future(self.ascore(sample, index)))
+                while pending and (len(pending) >= self.max_pending or pending[0].done()):
+                    yield await pending.popleft()
+            while pending:
+                yield await pending.popleft()
+        finally:
+            for task in pending:
+                task.cancel()
+
+    def stream(self, samples: Iterable[Sample | dict[str, Any]]) -> Iterator[ScoredSample]:
+        """Sync twin of `astream`: a private loop in a helper thread feeds this generator."""
+        out: queue.Queue[Any] = queue.Queue(maxsize=self.max_pending)
+        stop = threading.Event()
+        done = object()
+
+        async def pump() -> None:
+            async for scored in self.astream(samples):
+                while not stop.is_set():
+                    try:
+                        out.put(scored, timeout=0.1)
+                        break
+                    except queue.Full:
+                        await asyncio.sleep(0)
+                if stop.is_set():
+                    return
+
+        def main() -> None:
+            try:
+                asyncio.run(pump())
+                out.put(done)
+            except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+                out.put(exc)
+
+        thread = threading.Thread(target=main, name="rmg-runner", daemon=True)
+        thread.start()
+        try:
+            while True:
+                item = out.get()
+                if item is done:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            while thread.is_alive():
+                try:
+                    out.get(timeout=0.05)
+                except queue.Empty:
+                    pass
+
+
+def _as_sample(sample: Sample | dict[str, Any]) -> Sample | ScoredSample:
+    if isinstance(sample, Sample):
+        return sample
+    try:
+        return Sample.model_validate(sample)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        failure = RewardResult.failure(RewardStatus.invalid_input, f"invalid sample: {problems}")
+        return ScoredSample(index=0, sample=Sample(metadata={"input": repr(sample)[:500]}), results=[failure])
+
+
+async def _aenumerate(samples: Any) -> AsyncIterator[tuple[int, Any]]:
+    index = 0
+    if hasattr(samples, "__aiter__"):
+        async for sample in samples:
+            yield index, sample
+            index += 1
+    else:
+        for sample in samples:
+            yield index, sample
+            index += 1
+
+
+def evaluate(spec: Any, samples: Iterable[Sample | dict[str, Any]], **options: Any) -> Iterator[ScoredSample]:
+    """Score samples with a spec; yields a `ScoredSample` per input, in input order.
+
+    Options are those of `Runner` (params, workers, concurrency, timeout, max_pending).
+    """
+    with Runner(spec, **options) as runner:
+        yield from runner.stream(samples)
+
+
+async def aevaluate(
+    spec: Any, samples: Iterable[Sample | dict[str, Any]] | AsyncIterable[Sample | dict[str, Any]], **options: Any
+) -> AsyncIterator[ScoredSample]:
+    """Async twin of `evaluate`, for code already inside an event loop."""
+    runner = Runner(spec, **options)
+    try:
+        async for scored in runner.astream(samples):
+            yield scored
+    finally:
+        await asyncio.get_running_loop().run_in_executor(None, runner.close)
+
+
+def rank(spec: Any, sample: Sample | dict[str, Any], **options: Any) -> list[int]:
+    """Candidate indices, best first; candidates whose scoring failed come last."""
+    scored = next(evaluate(spec, [sample], **options))
+    return _order(scored)
+
+
+def best_of_n(spec: Any, sample: Sample | dict[str, Any], n: int = 1, **options: Any) -> ScoredSample:
+    """Score every candidate and keep the `n` best (in rank order), with their results."""
+    scored = next(evaluate(spec, [sample], **options))
+    keep = _order(scored)[: max(n, 1)]
+    chosen = scored.sample.model_copy(update={"candidates": [scored.sample.candidates[i] for i in keep]})
+    chosen.metadata = {**chosen.metadata, "best_of_n": {"kept": keep, "of": len(scored.results)}}
+    return ScoredSample(index=scored.index, sample=chosen, results=[scored.results[i] for i in keep])
+
+
+def _order(scored: ScoredSample) -> list[int]:
+    return sorted(range(len(scored.results)), key=lambda i: (not scored.results[i].ok, -scored.results[i].score, i))
