@@ -13,7 +13,7 @@ if [[ ! -x .peers/rm-gallery/bin/python ]]; then
   $PY -m venv .peers/rm-gallery.tmp
   .peers/rm-gallery.tmp/bin/pip install -q --no-deps rm-gallery==0.1.7
   .peers/rm-gallery.tmp/bin/pip install -q loguru 'pandas>=2.2.3,<3' datasets 'pydantic>=2.11.5,<3' \
-    'retry>=0.9.2,<0.10' tabulate 'math-verify>=0.7.0,<0.8.0' openai
+    'retry>=0.9.2,<0.10' tabulate 'math-verify>=0.7.0,<0.8.0' 'openai>=1.85,<2'
   mv .peers/rm-gallery.tmp .peers/rm-gallery
 fi
 echo "peers ready: $(ls .peers)"

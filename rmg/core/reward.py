@@ -151,6 +151,11 @@ class Reward(BaseModel):
         return out
 
     @classmethod
+    def notes(cls) -> list[str]:
+        """Extra facts `rmg show` prints (active sandbox protections, library warnings...)."""
+        return []
+
+    @classmethod
     def summary(cls) -> str:
         lines = (cls.description or cls.__doc__ or "").strip().splitlines()
         return lines[0] if lines else ""

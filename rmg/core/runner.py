@@ -29,7 +29,7 @@ from .reward import Kind, Reward
 from .schema import RewardResult, RewardStatus, Sample, ScoredSample
 from .spec import parse_spec
 
-__all__ = ["Runner", "aevaluate", "best_of_n", "evaluate", "rank"]
+__all__ = ["Runner", "aevaluate", "best_of_n", "evaluate", "rank", "rank_order"]
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -58,12 +58,13 @@ class Runner:
         spec: Any,
         *,
         params: dict[str, Any] | None = None,
+        soft_params: dict[str, Any] | None = None,
         workers: int | None = None,
         concurrency: int = 64,
         timeout: float | None = DEFAULT_TIMEOUT,
         max_pending: int | None = None,
     ) -> None:
-        self.node: Node = parse_spec(spec, params)
+        self.node: Node = parse_spec(spec, params, soft=soft_params)
         self.leaves: list[Leaf] = list(iter_leaves(self.node))
         self.workers = (os.cpu_count() or 1) if workers is None else workers
         self.concurrency = max(1, concurrency)
@@ -131,8 +132,8 @@ class Runner:
                 message = f"{leaf.label} exceeded its {self.timeout:g}s budget"
                 return [RewardResult.failure(RewardStatus.timeout, message) for _ in range(n)]
 
-    async def ascore(self, sample: Sample | dict[str, Any], index: int = 0) -> ScoredSample:
-        """Score one sample."""
+    async def ascore(self, sample: Sample | dict[str, Any] | Exception, index: int = 0) -> ScoredSample:
+        """Score one sample (an exception in its place is reported as an invalid input)."""
         parsed = _as_sample(sample)
         if isinstance(parsed, ScoredSample):
             return parsed.model_copy(update={"index": index})
@@ -199,9 +200,13 @@ class Runner:
                     pass
 
 
-def _as_sample(sample: Sample | dict[str, Any]) -> Sample | ScoredSample:
+def _as_sample(sample: Sample | dict[str, Any] | Exception) -> Sample | ScoredSample:
     if isinstance(sample, Sample):
         return sample
+    if isinstance(sample, Exception):
+        # A row the caller could not turn into a sample: it still gets its place in the output.
+        failure = RewardResult.failure(RewardStatus.invalid_input, str(sample))
+        return ScoredSample(index=0, sample=Sample(), results=[failure])
     try:
         return Sample.model_validate(sample)
     except ValidationError as exc:
@@ -246,17 +251,18 @@ async def aevaluate(
 def rank(spec: Any, sample: Sample | dict[str, Any], **options: Any) -> list[int]:
     """Candidate indices, best first; candidates whose scoring failed come last."""
     scored = next(evaluate(spec, [sample], **options))
-    return _order(scored)
+    return rank_order(scored.results)
 
 
 def best_of_n(spec: Any, sample: Sample | dict[str, Any], n: int = 1, **options: Any) -> ScoredSample:
     """Score every candidate and keep the `n` best (in rank order), with their results."""
     scored = next(evaluate(spec, [sample], **options))
-    keep = _order(scored)[: max(n, 1)]
+    keep = rank_order(scored.results)[: max(n, 1)]
     chosen = scored.sample.model_copy(update={"candidates": [scored.sample.candidates[i] for i in keep]})
     chosen.metadata = {**chosen.metadata, "best_of_n": {"kept": keep, "of": len(scored.results)}}
     return ScoredSample(index=scored.index, sample=chosen, results=[scored.results[i] for i in keep])
 
 
-def _order(scored: ScoredSample) -> list[int]:
-    return sorted(range(len(scored.results)), key=lambda i: (not scored.results[i].ok, -scored.results[i].score, i))
+def rank_order(results: list[RewardResult]) -> list[int]:
+    """Indices best first: ok results by score (ties keep input order), failed ones last."""
+    return sorted(range(len(results)), key=lambda i: (not results[i].ok, -results[i].score, i))

@@ -64,17 +64,19 @@ def parse_spec(
     spec: Spec,
     overrides: dict[str, Any] | None = None,
     *,
+    soft: dict[str, Any] | None = None,
     host: PluginHost | None = None,
 ) -> Node:
     """Parse a spec into a composition tree, applying `overrides` to matching leaves.
 
     An override key `fallback` sets that parameter on every leaf that has it;
     `math.accuracy.fallback` sets it on that reward only. An override that matches no leaf is an
-    error, so a typo never goes unnoticed.
+    error, so a typo never goes unnoticed. `soft` overrides apply the same way but may match
+    nothing (e.g. `cache=False` from `--no-cache`, for whichever rewards have a cache).
     """
-    parser = _Parser(dict(overrides or {}), host)
+    parser = _Parser({**(soft or {}), **(overrides or {})}, host)
     node = parser.node(_load(spec), "spec")
-    unused = set(parser.overrides) - parser.used
+    unused = set(overrides or {}) - parser.used
     if unused:
         raise SpecError(f"parameter(s) {', '.join(sorted(unused))} match no reward in the spec")
     return node

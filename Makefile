@@ -1,0 +1,37 @@
+# rmg: `make demo` (the main job, offline) | `make test` | `make bench`
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PLUGINS := $(wildcard plugins/rmg-plugin-*)
+STAMP := $(VENV)/.rmg-installed
+DEMO_SPEC ?= 0.2*format.think_answer(think_tag=none) + 0.8*math.accuracy
+
+.PHONY: demo test bench install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# Reinstall when any pyproject changes; plugins are editable installs of real distributions.
+$(STAMP): $(BIN)/python pyproject.toml $(wildcard plugins/*/pyproject.toml)
+	$(BIN)/pip install -q -e ".[dev]" $(foreach p,$(PLUGINS),-e $(p))
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	@echo "== rewards installed =="
+	$(BIN)/rmg list
+	@echo "== scoring examples/gsm8k_solutions.jsonl offline =="
+	$(BIN)/rmg score "$(DEMO_SPEC)" examples/gsm8k_solutions.jsonl -o demo-output/gsm8k.scored.jsonl --overwrite
+	@echo "first scored row:"; head -n 1 demo-output/gsm8k.scored.jsonl | cut -c 1-400
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests $(foreach p,$(PLUGINS),$(p)/tests)
+
+bench: $(STAMP)
+	bash bench/peers.sh
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) demo-output

@@ -1,0 +1,3 @@
+from rmg.cli.main import main
+
+main()

@@ -1,0 +1,54 @@
+"""`rmg best-of-n SPEC INPUT`: score each row's responses and keep the best."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from rmg.cli.common import make_runner, runner_options
+from rmg.cli.scoring import DataError, default_output, field_options, fields_from, print_summary, run_scoring
+from rmg.core.runner import rank_order
+from rmg.core.schema import ScoredSample
+
+
+@click.command("best-of-n")
+@click.argument("spec")
+@click.argument("input_path", metavar="INPUT")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Output JSONL.")
+@click.option("-n", "keep", type=int, default=1, show_default=True, help="How many best responses to keep.")
+@runner_options
+@field_options
+@click.option("--strict", is_flag=True, help="Stop at the first malformed line.")
+@click.option("--overwrite", is_flag=True, help="Start the output afresh instead of resuming.")
+@click.option("--limit", type=int, default=None, help="Process at most this many rows.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+def best_of_n_command(spec: str, input_path: str, output: str | None, keep: int, **options: Any) -> None:
+    """For each row with several "responses", score them all and record the best in "best".
+
+    "best" holds the kept responses in rank order: {"index", "response", "score"}; responses whose
+    scoring failed are never chosen while one scored ok.
+    """
+    out = Path(output) if output else default_output(input_path).with_suffix(".best.jsonl")
+
+    def pick(row: dict[str, Any], scored: ScoredSample) -> dict[str, Any]:
+        order = rank_order(scored.results)
+        best = [
+            {"index": i, "response": scored.sample.candidates[i].content, "score": scored.results[i].score,
+             "status": scored.results[i].status.value}
+            for i in order[:keep] if i < len(scored.sample.candidates)
+        ]
+        return {**row, "best": best[0] if keep == 1 and best else best}
+
+    runner = make_runner(spec, options)
+    try:
+        with runner:
+            summary = run_scoring(
+                runner, input_path, out, fields_from(options), strict=options["strict"],
+                overwrite=options["overwrite"], limit=options["limit"], progress=not options["no_progress"],
+                row_hook=pick,
+            )
+    except DataError as exc:
+        raise click.ClickException(str(exc)) from None
+    print_summary(summary, out, spec)

@@ -1,0 +1,66 @@
+"""Options shared by the commands that score: runner limits, parameters, judge flags."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import click
+
+from rmg.core.spec import parse_value
+
+
+def runner_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--timeout", type=float, default=30.0, show_default=True,
+                     help="Wall-clock budget per reward per sample, in seconds."),
+        click.option("--workers", type=int, default=None, help="Processes for rule rewards (default: CPU count)."),
+        click.option("--concurrency", type=int, default=64, show_default=True,
+                     help="Model calls in flight at once."),
+        click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+                     help="Set a reward parameter (KEY, or REWARD.KEY for one reward of a composition)."),
+        click.option("--principle", "principles", multiple=True, help="Judge principle (repeatable)."),
+        click.option("--mode", type=click.Choice(["pointwise", "pairwise", "listwise"]), default=None,
+                     help="Judge mode."),
+        click.option("--scenario", default=None, help="Judge scenario."),
+        click.option("--model", default=None, help="Judge model name."),
+        click.option("--base-url", default=None, help="OpenAI-compatible endpoint for judges."),
+        click.option("--no-cache", is_flag=True, help="Do not use the on-disk LLM response cache."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def build_overrides(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(strict overrides from --param, soft overrides from judge flags that only some rewards take)."""
+    strict: dict[str, Any] = {}
+    for item in options.get("params") or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--param")
+        strict[key.strip()] = parse_value(value)
+    soft: dict[str, Any] = {"cache": not options.get("no_cache")}
+    if options.get("principles"):
+        strict["principles"] = list(options["principles"])
+    for key in ("mode", "scenario", "model", "base_url"):
+        if options.get(key) is not None:
+            strict[key] = options[key]
+    return strict, soft
+
+
+def make_runner(spec: str, options: dict[str, Any]) -> Any:
+    from rmg.core.registry import RegistryError
+    from rmg.core.runner import Runner
+
+    strict, soft = build_overrides(options)
+    try:
+        return Runner(
+            spec,
+            params=strict,
+            soft_params=soft,
+            workers=options.get("workers"),
+            concurrency=options.get("concurrency") or 64,
+            timeout=options.get("timeout"),
+        )
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from None

@@ -1,0 +1,219 @@
+"""The scoring loop behind `rmg score` and `rmg best-of-n`: read, score, write, resume, summarise."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import click
+
+from rmg.core.dataset import BadRow, DataError, FieldMap, ResumableWriter, read_rows, result_to_json, row_to_sample
+from rmg.core.schema import ScoredSample
+
+RowHook = Callable[[dict[str, Any], ScoredSample], dict[str, Any]]
+
+
+@dataclass
+class Summary:
+    rows: int = 0
+    resumed: int = 0
+    bad_lines: list[str] = field(default_factory=list)
+    statuses: Counter[str] = field(default_factory=Counter)
+    score_sum: float = 0.0
+    scored: int = 0
+    usage: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def add(self, scored: ScoredSample) -> None:
+        self.rows += 1
+        for result in scored.results:
+            self.statuses[result.status.value] += 1
+            if result.ok:
+                self.score_sum += result.score
+                self.scored += 1
+            for key, value in (result.usage or {}).items():
+                self.usage[key] += value
+
+
+def default_output(input_path: str) -> Path:
+    """`data.jsonl` -> `./data.scored.jsonl` (cwd, since the input's folder may be read-only)."""
+    name = Path(input_path).name
+    for suffix in (".gz", ".jsonl", ".ndjson", ".json", ".parquet", ".pq"):
+        name = name.removesuffix(suffix)
+    return Path(f"{name}.scored.jsonl")
+
+
+def count_rows(path: str) -> int | None:
+    """Rows in the input, for the progress bar; None when counting would cost too much."""
+    p = Path(path)
+    try:
+        if p.suffix in (".parquet", ".pq"):
+            import pyarrow.parquet as pq
+
+            return int(pq.ParquetFile(p).metadata.num_rows)
+        if p.suffix == ".gz" or p.stat().st_size > 2_000_000_000:
+            return None
+        with open(p, "rb") as f:
+            head = f.read(1).lstrip()
+            if p.suffix == ".json" and head == b"[":
+                return None
+            f.seek(0)
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+    except OSError:
+        return None
+
+
+def run_scoring(
+    runner: Any,
+    input_path: str,
+    output: Path,
+    fields: FieldMap,
+    *,
+    strict: bool,
+    overwrite: bool,
+    limit: int | None,
+    progress: bool,
+    row_hook: RowHook | None = None,
+) -> Summary:
+    summary = Summary()
+    err = click.get_text_stream("stderr")
+    try:
+        writer = ResumableWriter(output, overwrite=overwrite)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc}") from None
+    summary.resumed = writer.done
+    if writer.done:
+        click.echo(f"resuming: {output} already has {writer.done} rows; scoring the rest", err=True)
+    rows_in_order: deque[dict[str, Any]] = deque()
+
+    advance: Callable[[], None] = lambda: None
+
+    def samples() -> Iterator[Any]:
+        valid = 0
+        for line, row in read_rows(input_path):
+            if isinstance(row, BadRow):
+                advance()
+                summary.bad_lines.append(row.message)
+                click.echo(f"skipped: {row.message}", err=True)
+                if strict:
+                    raise click.ClickException(f"{row.message} (--strict stops at the first bad line)")
+                continue
+            valid += 1
+            if valid <= writer.done:
+                if valid == writer.done and writer.last_id is not None and row.get("id") not in (None, writer.last_id):
+                    raise click.ClickException(
+                        f"{output} does not continue {input_path}: its last row has id {writer.last_id!r} but "
+                        f"row {valid} of the input has id {row.get('id')!r}; use --overwrite or another -o"
+                    )
+                continue
+            if limit is not None and valid - writer.done > limit:
+                return
+            rows_in_order.append(row)
+            try:
+                yield row_to_sample(row, fields)
+            except ValueError as exc:
+                yield ValueError(f"{input_path}:{line}: {exc}")
+
+    total = count_rows(input_path)
+    if total is not None:
+        total = max(total - writer.done, 0)
+        if limit is not None:
+            total = min(total, limit)
+    started = time.perf_counter()
+    # Rebinding `advance` here also lets samples() move the bar past bad lines.
+    with writer, _progress(progress, total) as advance:
+        for scored in runner.stream(samples()):
+            row = rows_in_order.popleft() if rows_in_order else {}
+            results = [result_to_json(r) for r in scored.results]
+            out = {**row, "reward": results[0] if len(results) == 1 else results}
+            if row_hook is not None:
+                out = row_hook(out, scored)
+            writer.write(out)
+            summary.add(scored)
+            advance()
+    summary.seconds = time.perf_counter() - started
+    err.flush()
+    return summary
+
+
+class _progress:
+    """A rich progress bar on stderr (or nothing), as a context manager giving `advance()`."""
+
+    def __init__(self, enabled: bool, total: int | None) -> None:
+        self.enabled, self.total = enabled, total
+        self._bar: Any = None
+
+    def __enter__(self) -> Callable[[], None]:
+        if not self.enabled:
+            return lambda: None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._bar = Progress(
+            TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(), console=Console(stderr=True), transient=False,
+        )
+        self._bar.start()
+        task = self._bar.add_task("scoring", total=self.total, rate="")
+        started = time.perf_counter()
+        done = [0]
+
+        def advance() -> None:
+            done[0] += 1
+            rate = done[0] / max(time.perf_counter() - started, 1e-9)
+            self._bar.update(task, advance=1, rate=f"{rate:,.1f} rows/s")
+
+        return advance
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def print_summary(summary: Summary, output: Path, spec_text: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(stderr=True, width=120)
+    table = Table(title=f"rmg score: {spec_text}", title_justify="left", show_header=False)
+    table.add_column("what")
+    table.add_column("value", overflow="fold")
+    table.add_row("rows scored", f"{summary.rows:,}")
+    if summary.resumed:
+        table.add_row("already done (resumed)", f"{summary.resumed:,}")
+    table.add_row("bad lines skipped", f"{len(summary.bad_lines):,}")
+    mean = summary.score_sum / summary.scored if summary.scored else float("nan")
+    table.add_row("mean score (ok results)", f"{mean:.4f}")
+    table.add_row("status", ", ".join(f"{k}: {v:,}" for k, v in sorted(summary.statuses.items())) or "-")
+    rate = summary.rows / summary.seconds if summary.seconds else 0.0
+    table.add_row("throughput", f"{rate:,.1f} rows/s ({summary.seconds:.1f} s)")
+    if summary.usage:
+        tokens = summary.usage.get("prompt_tokens", 0) + summary.usage.get("completion_tokens", 0)
+        table.add_row(
+            "token usage",
+            f"{tokens:,} tokens (prompt {summary.usage.get('prompt_tokens', 0):,}, completion "
+            f"{summary.usage.get('completion_tokens', 0):,}); {summary.usage.get('calls', 0):,} calls, "
+            f"{summary.usage.get('cached_calls', 0):,} from cache",
+        )
+    table.add_row("output", str(output))
+    console.print(table)
+
+
+def field_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The field-mapping flags shared by every command that reads a dataset."""
+    for name in ("steps", "task", "reference", "responses", "response", "prompt", "id"):
+        func = click.option(
+            f"--{name}-field", f"{name}_field", default=None, metavar="PATH",
+            help=f"Row field holding the {name} (dotted path, e.g. reward_model.ground_truth).",
+        )(func)
+    return func
+
+
+def fields_from(options: dict[str, Any]) -> FieldMap:
+    return FieldMap(**{k.removesuffix("_field"): v for k, v in options.items() if k.endswith("_field")})
+
+
+__all__ = ["DataError", "Summary", "default_output", "field_options", "fields_from", "print_summary", "run_scoring"]
