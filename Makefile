@@ -14,7 +14,7 @@ $(BIN)/python:
 
 # Reinstall when any pyproject changes; plugins are editable installs of real distributions.
 $(STAMP): $(BIN)/python pyproject.toml $(wildcard plugins/*/pyproject.toml)
-	$(BIN)/pip install -q -e ".[dev]" $(foreach p,$(PLUGINS),-e $(p))
+	$(BIN)/pip install -q -e ".[dev]" $(foreach p,$(PLUGINS),-e "$(p)[test]")
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -27,7 +27,7 @@ demo: $(STAMP)
 	@echo "first scored row:"; head -n 1 demo-output/gsm8k.scored.jsonl | cut -c 1-400
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests $(wildcard plugins/*/tests)
+	$(BIN)/python tests/run_suites.py
 
 bench: $(STAMP)
 	bash bench/peers.sh

@@ -41,6 +41,13 @@ _EXPORTS: dict[str, str] = {
     "aevaluate": "rmg.core.runner",
     "best_of_n": "rmg.core.runner",
     "rank": "rmg.core.runner",
+    # LLM judges and model access
+    "JudgeReward": "rmg.core.judge",
+    "JudgeDefinition": "rmg.core.judge",
+    "judge_class": "rmg.core.judge",
+    "create_chat_model": "rmg.core.llm",
+    "ChatModel": "rmg.core.llm",
+    "ChatResponse": "rmg.core.llm",
     # plugins
     "PluginHost": "rmg.core.plugins",
     "get_host": "rmg.core.plugins",
@@ -63,6 +70,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from rmg.core.judge import JudgeDefinition, JudgeReward, judge_class
+    from rmg.core.llm import ChatModel, ChatResponse, create_chat_model
     from rmg.core.plugins import PluginHost, get_host
     from rmg.core.registry import RegistryError, UnknownReward, create_reward, list_rewards
     from rmg.core.reward import InvalidInput, Kind, Mode, Reward, reward

@@ -11,8 +11,9 @@ from rmg.core.spec import parse_value
 
 def runner_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
-        click.option("--timeout", type=float, default=30.0, show_default=True,
-                     help="Wall-clock budget per reward per sample, in seconds."),
+        click.option("--timeout", type=float, default=None,
+                     help="Wall-clock budget per reward per sample, in seconds "
+                          "(default: 30 for rule rewards, 300 for model rewards)."),
         click.option("--workers", type=int, default=None, help="Processes for rule rewards (default: CPU count)."),
         click.option("--concurrency", type=int, default=64, show_default=True,
                      help="Model calls in flight at once."),

@@ -7,6 +7,7 @@ whose hook raises, is recorded with its error and skipped: the host keeps workin
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 import os
 import re
@@ -23,6 +24,7 @@ __all__ = ["PluginHost", "PluginInfo", "Registration", "get_host", "reset_host"]
 
 ENTRY_POINT_GROUP = "rmg"
 COLLECTIONS = ("rewards", "judges", "models", "benchmarks")
+BUILTIN = "rmg"
 
 
 def _normalise(name: str) -> str:
@@ -58,8 +60,11 @@ class Registration:
 class PluginHost:
     """Owns the pluggy manager and the collections plugins register into."""
 
-    def __init__(self, *, entry_points: bool = True, allow: Iterable[str] | None = None) -> None:
+    def __init__(
+        self, *, entry_points: bool = True, allow: Iterable[str] | None = None, builtins: bool = True
+    ) -> None:
         self._use_entry_points = entry_points
+        self._use_builtins = builtins
         self._allow = None if allow is None else {_normalise(a) for a in allow}
         self._lock = threading.RLock()
         self._loaded = False
@@ -73,6 +78,8 @@ class PluginHost:
         with self._lock:
             if not self._loaded:
                 self._loaded = True
+                if self._use_builtins:
+                    self._load_builtins()
                 if self._use_entry_points:
                     self._load_entry_points()
         return self
@@ -85,6 +92,16 @@ class PluginHost:
                 return True
             allow = {_normalise(a) for a in env.split(",") if a.strip()}
         return _normalise(dist_name) in allow
+
+    def _load_builtins(self) -> None:
+        """rmg's own rewards (the `judge`), registered like a plugin named "rmg"."""
+        info = self.plugins.setdefault(BUILTIN, PluginInfo(BUILTIN, _version(BUILTIN), "rmg.core.judge"))
+        try:
+            module = importlib.import_module("rmg.core.judge")
+        except Exception as exc:  # noqa: BLE001 - even a broken built-in must not break the host
+            info.errors.append(f"import of rmg.core.judge failed: {_one_line(exc)}")
+            return
+        self.add_plugin(module, BUILTIN, info=info)
 
     def _load_entry_points(self) -> None:
         for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
@@ -179,6 +196,13 @@ class PluginHost:
 
     def names(self, collection: str) -> list[str]:
         return sorted(self.load().collections[collection])
+
+
+def _version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
 
 
 def _one_line(exc: BaseException) -> str:

@@ -13,7 +13,7 @@ import asyncio
 import inspect
 import traceback
 from enum import Enum
-from typing import Any, Callable, ClassVar
+from typing import Any, Callable, ClassVar, get_origin
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
@@ -138,7 +138,9 @@ class Reward(BaseModel):
         out = []
         for field_name, field in cls.model_fields.items():
             annotation = field.annotation
-            type_name = getattr(annotation, "__name__", None) or str(annotation).replace("typing.", "")
+            # Generic forms (Literal['a', 'b'], list[str], X | None) print in full; plain classes by name.
+            plain = get_origin(annotation) is None and isinstance(annotation, type)
+            type_name = annotation.__name__ if plain else str(annotation).replace("typing.", "")
             out.append(
                 {
                     "name": field_name,

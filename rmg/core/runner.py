@@ -31,7 +31,8 @@ from .spec import parse_spec
 
 __all__ = ["Runner", "aevaluate", "best_of_n", "evaluate", "rank", "rank_order"]
 
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = 30.0  # rule rewards: a CPU check that needs longer is stuck
+DEFAULT_MODEL_TIMEOUT = 300.0  # model rewards: a judge call may retry with backoff and reason at length
 
 # Rewards live in each worker from the pool's start; a task names its reward by index.
 _worker_rewards: list[Reward] = []
@@ -49,8 +50,8 @@ def _run_in_worker(index: int, sample: Sample) -> list[RewardResult]:
 class Runner:
     """Holds the parsed spec, the process pool and the limits; reusable across batches.
 
-    `timeout` is the wall-clock budget of one reward on one sample (rule and model rewards);
-    `workers=0` runs rule rewards in this process (no hard budget: for debugging only).
+    `timeout` is the wall-clock budget of one reward on one sample; when not given it is
+    30 s for rule rewards and 300 s for model rewards. `workers=0` runs rule rewards in this process (no hard budget: for debugging only).
     """
 
     def __init__(
@@ -61,14 +62,15 @@ class Runner:
         soft_params: dict[str, Any] | None = None,
         workers: int | None = None,
         concurrency: int = 64,
-        timeout: float | None = DEFAULT_TIMEOUT,
+        timeout: float | None = None,
         max_pending: int | None = None,
     ) -> None:
         self.node: Node = parse_spec(spec, params, soft=soft_params)
         self.leaves: list[Leaf] = list(iter_leaves(self.node))
         self.workers = (os.cpu_count() or 1) if workers is None else workers
         self.concurrency = max(1, concurrency)
-        self.timeout = timeout
+        self.timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
+        self.model_timeout = timeout if timeout is not None else DEFAULT_MODEL_TIMEOUT
         self.max_pending = max_pending or max(4 * max(self.workers, 1), 2 * self.concurrency, 8)
         rule_leaves = [leaf for leaf in self.leaves if leaf.reward.kind is Kind.rule]
         self._rule_rewards = [leaf.reward for leaf in rule_leaves]
@@ -127,9 +129,9 @@ class Runner:
         semaphore = self._semaphores.setdefault(loop_id, asyncio.Semaphore(self.concurrency))
         async with semaphore:
             try:
-                return await asyncio.wait_for(reward.aevaluate(sample), self.timeout)
+                return await asyncio.wait_for(reward.aevaluate(sample), self.model_timeout)
             except asyncio.TimeoutError:
-                message = f"{leaf.label} exceeded its {self.timeout:g}s budget"
+                message = f"{leaf.label} exceeded its {self.model_timeout:g}s budget"
                 return [RewardResult.failure(RewardStatus.timeout, message) for _ in range(n)]
 
     async def ascore(self, sample: Sample | dict[str, Any] | Exception, index: int = 0) -> ScoredSample:

@@ -1,18 +1,30 @@
 """Test helpers for rmg and its plugins.
 
 - `RewardPluginTests`: subclass it in a plugin's tests to check the plugin for real.
+- `ScriptedLLMServer`, `Reply`, `Faults`: an OpenAI-compatible chat server on 127.0.0.1 with
+  scripted replies and injectable faults, for testing model rewards with the real `openai` client.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["RewardPluginTests"]
+__all__ = ["Faults", "Reply", "RewardPluginTests", "ScriptedLLMServer"]
+
+_EXPORTS = {
+    "RewardPluginTests": "plugin_tests",
+    "ScriptedLLMServer": "llm_server",
+    "Reply": "llm_server",
+    "Faults": "llm_server",
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name == "RewardPluginTests":
-        from .plugin_tests import RewardPluginTests
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rmg.testing' has no attribute {name!r}")
+    from importlib import import_module
 
-        return RewardPluginTests
-    raise AttributeError(f"module 'rmg.testing' has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 import pytest
 
 from rmg.core.dataset import row_to_sample
-from rmg.core.plugins import PluginHost
+from rmg.core.plugins import PluginHost, PluginInfo
 from rmg.core.reward import Mode, Reward
 from rmg.core.runner import evaluate
 from rmg.core.schema import RewardResult, RewardStatus
@@ -64,7 +64,9 @@ class RewardPluginTests:
     @pytest.fixture(scope="class")
     @classmethod
     def reward_classes(cls, host: PluginHost) -> dict[str, type[Reward]]:
-        return {name: reg.obj for name, reg in host.collections["rewards"].items()}
+        # Only this plugin's rewards: the host also has its built-in ones.
+        mine = (host.plugins.get(cls.distribution) or PluginInfo(cls.distribution)).registered.get("rewards", [])
+        return {name: host.collections["rewards"][name].obj for name in mine}
 
     def test_distribution_is_installed_with_an_rmg_entry_point(self) -> None:
         assert self.distribution, "set `distribution` on the test class"

@@ -61,7 +61,7 @@ class Bleu(rmg.Reward):
         refs = references(sample.reference, self.name)
         metric = _metric(self.tokenize, self.smooth_method, self.smooth_value, self.lowercase, self.max_ngram_order)
         result = metric.sentence_score(candidate.content, refs)
-        score = result.score / 100.0
+        score = min(max(result.score / 100.0, 0.0), 1.0)  # 100.00000000000004 happens
         precisions = [p / 100.0 for p in result.precisions]
         return rmg.RewardResult(
             score=score,

@@ -124,9 +124,10 @@ class NumberAccuracy(rmg.Reward):
         i = bisect.bisect_left(pool, number)
         best: int | None = None
         for j in (i - 1, i):
-            if 0 <= j < len(pool) and math.isclose(
-                pool[j], number, rel_tol=self.rel_tolerance, abs_tol=self.abs_tolerance
-            ):
-                if best is None or abs(pool[j] - number) < abs(pool[best] - number):
-                    best = j
+            if not 0 <= j < len(pool):
+                continue
+            if not math.isclose(pool[j], number, rel_tol=self.rel_tolerance, abs_tol=self.abs_tolerance):
+                continue
+            if best is None or abs(pool[j] - number) < abs(pool[best] - number):
+                best = j
         return best

@@ -64,9 +64,7 @@ def normalize_answer(
         text = text.lower()
     if remove_punctuation:
         # SQuAD drops ASCII punctuation; Unicode punctuation (curly quotes, CJK marks) goes too.
-        text = "".join(
-            ch for ch in text if ch not in _ASCII_PUNCT and not unicodedata.category(ch).startswith("P")
-        )
+        text = "".join(ch for ch in text if ch not in _ASCII_PUNCT and not unicodedata.category(ch).startswith("P"))
     if remove_articles:
         text = _ARTICLES.sub(" ", text)
     if collapse_whitespace:

@@ -10,7 +10,11 @@ __all__ = ["ChatError", "ChatModel", "ChatResponse", "ChatTimeout", "Usage"]
 
 @dataclass
 class Usage:
-    """Token usage of one call, or summed over many."""
+    """Token usage of one call, or summed over many.
+
+    `calls` counts answers from the model; `cached_calls` answers from the response cache, which
+    cost nothing (their tokens are not added again).
+    """
 
     prompt_tokens: int = 0
     completion_tokens: int = 0

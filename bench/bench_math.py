@@ -1,0 +1,235 @@
+"""math.accuracy vs Math-Verify 0.9.0: throughput and accuracy on the same cases, in the same run.
+
+Run from the repo root:  .venv/bin/python bench/bench_math.py      (writes bench/results/math.md)
+
+Cases: every 4th GSM8K model solution (OpenAI's `is_correct` labels), all 800 Qwen2.5-Math MATH
+responses (`qwen_grader_correct`), and the hand-labelled answer forms of the plugin's tests.
+Contenders, each timed in a fresh interpreter per repeat (imports and one warm-up call excluded,
+caches cold), interleaved, REPEATS times; medians reported:
+
+- rmg direct: `MathAccuracy().evaluate(sample)` in one process (one core);
+- rmg pool: `rmg.evaluate("math.accuracy", samples, workers=2)` (includes starting the pool);
+- Math-Verify raw: `verify(parse(gold), parse(response))` in its own venv (bench/.peers/math-verify);
+- Math-Verify wrapped: the same with both sides wrapped in `$...$`.
+
+Then the worst case on pathological inputs, one fresh process per input and contender, killed
+after PATH_LIMIT seconds. This file also runs as the worker (`--worker ...`); in that mode it
+imports only the standard library and the contender, so the peer's venv can run it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "math"
+PEER = ROOT / "bench" / ".peers" / "math-verify" / "bin" / "python"
+OUT = ROOT / "bench" / "results" / "math.md"
+REPEATS = 3
+PATH_LIMIT = 10.0
+GSM8K_STRIDE = 4
+
+# One symbolic comparison (not among the cases) so both contenders have imported sympy before timing.
+WARM_UP = ("\\boxed{(3,\\infty) \\cup (-\\infty,0)}", "(-\\infty,0)\\cup(3,\\infty)")
+PATHOLOGICAL = {
+    "\\frac{ x 50": "\\boxed{" + "\\frac{" * 50 + "}",
+    "9^{9^{9^{9}}} boxed": "\\boxed{9^{9^{9^{9}}}}",
+    "10^{100000000}": "The answer is $10^{100000000}$.",
+    "100000!": "\\boxed{100000!}",
+    "5000-digit number": "\\boxed{" + "9" * 5000 + "}",
+    "200k-char response": "Let me think. " * 14_000 + "So \\boxed{42}.",
+}
+
+
+# -- workers (standard library + one contender only) -----------------------------------------------
+
+def _worker(kind: str, path: str) -> None:
+    cases = json.loads(Path(path).read_text())
+    if kind.startswith("mv"):
+        from math_verify import parse, verify
+
+        wrap = kind == "mv-wrapped"
+
+        def judge(response: str, gold: str) -> bool:
+            if wrap:
+                response, gold = f"${response}$", f"${gold}$"
+            return bool(verify(parse(gold), parse(response)))
+
+        judge(WARM_UP[0], WARM_UP[1])  # warm-up: imports sympy and the LaTeX parser
+        started = time.perf_counter()
+        scores = [judge(c["response"], c["gold"]) for c in cases]
+        seconds = time.perf_counter() - started
+    elif kind == "rmg-direct":
+        import rmg
+        from rmg_plugin_math import MathAccuracy
+
+        reward = MathAccuracy()
+        samples = [rmg.Sample.of(c["response"], reference=c["gold"]) for c in cases]
+        reward.evaluate(rmg.Sample.of(WARM_UP[0], reference=WARM_UP[1]))  # warm-up: reaches Math-Verify
+        started = time.perf_counter()
+        scores = [reward.evaluate(s)[0].score == 1.0 for s in samples]
+        seconds = time.perf_counter() - started
+    elif kind == "rmg-pool":
+        import rmg
+
+        samples = [rmg.Sample.of(c["response"], reference=c["gold"]) for c in cases]
+        started = time.perf_counter()
+        scores = [s.result.score == 1.0 for s in rmg.evaluate("math.accuracy", samples, workers=2, timeout=30)]
+        seconds = time.perf_counter() - started
+    else:
+        raise SystemExit(f"unknown worker {kind!r}")
+    print(json.dumps({"seconds": seconds, "scores": scores}))
+
+
+# -- the driver ---------------------------------------------------------------------------------------
+
+def load_cases() -> list[dict]:
+    cases = []
+    gsm = [json.loads(x) for x in (DATA / "gsm8k_model_solutions_pairs.jsonl").read_text().splitlines() if x]
+    for row in gsm[::GSM8K_STRIDE]:
+        cases.append({"set": "gsm8k", "response": row["solution"], "gold": row["gold"], "label": bool(row["is_correct"])})
+    for x in (DATA / "qwen25math_math_cot_100_pairs.jsonl").read_text().splitlines():
+        if x:
+            row = json.loads(x)
+            cases.append({"set": "math", "response": row["response"], "gold": row["gold"],
+                          "label": bool(row["qwen_grader_correct"])})
+    sys.path.insert(0, str(ROOT / "plugins" / "rmg-plugin-math" / "tests"))
+    from answer_forms import CASES
+
+    for _, response, gold, label in CASES:
+        cases.append({"set": "forms", "response": response, "gold": gold, "label": label})
+    return cases
+
+
+CONTENDERS = {
+    "rmg direct (1 core)": (sys.executable, "rmg-direct"),
+    "rmg pool (workers=2)": (sys.executable, "rmg-pool"),
+    "Math-Verify raw": (str(PEER), "mv-raw"),
+    "Math-Verify wrapped $…$": (str(PEER), "mv-wrapped"),
+}
+
+
+def run_worker(python: str, kind: str, path: str, timeout: float | None = None) -> dict:
+    done = subprocess.run([python, str(Path(__file__).resolve()), "--worker", kind, path], capture_output=True,
+                          text=True, timeout=timeout, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"{kind} failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def pathological_times(tmp: Path) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for label, text in PATHOLOGICAL.items():
+        path = tmp / "path.json"
+        path.write_text(json.dumps([{"response": text, "gold": "42"}]))
+        row = {}
+        for name, (python, kind) in CONTENDERS.items():
+            if kind == "rmg-pool":
+                continue
+            try:
+                seconds = run_worker(python, kind, str(path), timeout=PATH_LIMIT + 20)["seconds"]
+                row[name] = f"{seconds * 1000:.1f} ms" if seconds < PATH_LIMIT else f"{seconds:.1f} s"
+            except subprocess.TimeoutExpired:
+                row[name] = f"> {PATH_LIMIT + 20:.0f} s (killed)"
+        out[label] = row
+        print(f"  {label}: {row}", flush=True)
+    return out
+
+
+def main() -> None:
+    if not PEER.exists():
+        raise SystemExit("peer venv missing: run `bash bench/peers.sh` first")
+    cases = load_cases()
+    tmp = Path(tempfile.mkdtemp(prefix="rmg-bench-math-"))
+    path = tmp / "cases.json"
+    path.write_text(json.dumps(cases))
+    times: dict[str, list[float]] = {name: [] for name in CONTENDERS}
+    scores: dict[str, list[bool]] = {}
+    for repeat in range(REPEATS):  # interleaved, so machine noise hits every contender alike
+        for name, (python, kind) in CONTENDERS.items():
+            result = run_worker(python, kind, str(path))
+            times[name].append(result["seconds"])
+            scores.setdefault(name, result["scores"])
+            print(f"repeat {repeat + 1}: {name}: {len(cases) / result['seconds']:.0f} cases/s", flush=True)
+    print("pathological inputs:", flush=True)
+    patho = pathological_times(tmp)
+    shutil.rmtree(tmp, ignore_errors=True)
+    write_report(cases, times, scores, patho)
+
+
+def write_report(cases: list[dict], times: dict[str, list[float]], scores: dict[str, list[bool]],
+                 patho: dict[str, dict[str, str]]) -> None:
+    sets = ["gsm8k", "math", "forms"]
+    counts = {s: sum(c["set"] == s for c in cases) for s in sets}
+
+    def accuracy(name: str, subset: str | None = None) -> str:
+        pairs = [(c, s) for c, s in zip(cases, scores[name]) if subset is None or c["set"] == subset]
+        right = sum(c["label"] == s for c, s in pairs)
+        return f"{100 * right / len(pairs):.2f}%"
+
+    rate = {name: len(cases) / statistics.median(values) for name, values in times.items()}
+    wrapped, raw = rate["Math-Verify wrapped $…$"], rate["Math-Verify raw"]
+    lines = [
+        "# math.accuracy vs Math-Verify",
+        "",
+        f"Command: `.venv/bin/python bench/bench_math.py` — {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
+        f"`uname -m` {platform.machine()}, `nproc` {os.cpu_count()}, Python {platform.python_version()} "
+        "(a machine shared with other work: absolute rates drift, ratios within one run are what count).",
+        "",
+        f"Cases ({len(cases)}): {counts['gsm8k']} GSM8K model solutions (every {GSM8K_STRIDE}th, OpenAI `is_correct`), "
+        f"{counts['math']} Qwen2.5-Math MATH responses (`qwen_grader_correct`), {counts['forms']} hand-labelled answer "
+        "forms (`plugins/rmg-plugin-math/tests/answer_forms.py`). Each contender runs in a fresh interpreter per "
+        f"repeat (imports and a warm-up call excluded, caches cold), interleaved, {REPEATS} repeats; medians.",
+        "",
+        "| contender | cases/s (median) | runs (s) | accuracy all | GSM8K | MATH | forms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, values in times.items():
+        runs = ", ".join(f"{v:.2f}" for v in values)
+        lines.append(f"| {name} | {rate[name]:.0f} | {runs} | {accuracy(name)} | {accuracy(name, 'gsm8k')} | "
+                     f"{accuracy(name, 'math')} | {accuracy(name, 'forms')} |")
+    direct = rate["rmg direct (1 core)"]
+    lines += [
+        "",
+        f"Ratio rmg direct / Math-Verify wrapped: **{direct / wrapped:.1f}x** (target >= 5x); "
+        f"rmg direct / Math-Verify raw: {direct / raw:.1f}x; rmg pool / Math-Verify wrapped: "
+        f"{rate['rmg pool (workers=2)'] / wrapped:.1f}x (the pool time includes starting 2 workers).",
+        "",
+        "Hand-written forms where the contenders disagree with the label:",
+        "",
+    ]
+    for name in ("rmg direct (1 core)", "Math-Verify raw", "Math-Verify wrapped $…$"):
+        wrong = [c for c, s in zip(cases, scores[name]) if c["set"] == "forms" and c["label"] != s]
+        shown = "; ".join(f"`{c['response'][:50]}` vs `{c['gold']}` (label {c['label']})" for c in wrong[:30])
+        lines.append(f"- {name}: {len(wrong)} — {shown or 'none'}")
+    lines += [
+        "",
+        f"## Worst case on pathological inputs (gold `42`; one fresh process per input, killed after "
+        f"{PATH_LIMIT + 20:.0f} s)",
+        "",
+        "| input | " + " | ".join(n for n in CONTENDERS if "pool" not in n) + " |",
+        "|---|" + "---|" * (len(CONTENDERS) - 1),
+    ]
+    for label, row in patho.items():
+        lines.append(f"| {label} | " + " | ".join(row.get(n, "") for n in CONTENDERS if "pool" not in n) + " |")
+    lines += ["", "In training, rmg also runs every call under the runner's hard per-sample budget (a stuck "
+              "worker is killed and replaced), so even an input that got past the bounds could not hang a step."]
+    OUT.write_text("\n".join(lines) + "\n")
+    print(OUT.read_text())
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--worker":
+        _worker(sys.argv[2], sys.argv[3])
+    else:
+        main()
