@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PLUGINS := $(wildcard plugins/rmg-plugin-*)
 STAMP := $(VENV)/.rmg-installed
-DEMO_SPEC ?= 0.2*format.think_answer(think_tag=none) + 0.8*math.accuracy
+DEMO_SPEC ?= math.accuracy + format.repetition(max_penalty=-0.5)
 
 .PHONY: demo test bench install clean
 
