@@ -1,0 +1,210 @@
+"""Namespaces, mounts, private uids and clean-up: everything that isolates a run from the host.
+
+Two ways to get isolation (`template.py` picks one):
+
+- shared (root, the fast path): the template process enters new PID / network / mount / IPC
+  namespaces once, mounts private tmpfs over the world-writable directories once, and every run
+  gets a fresh uid, a fresh size-capped tmpfs work dir, and a kill of every process of its uid
+  when it ends. Creating and tearing down namespaces costs ~10 ms per run; this costs ~0.1 ms.
+- per run (no root, or a step of the shared setup failed, or a fresh interpreter per run): each
+  run unshares whatever the kernel allows, as before.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from .proto import (
+    CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUSER, MNT_DETACH, MS_BIND, MS_NODEV,
+    MS_NOSUID, MS_PRIVATE, MS_REC, SIGKILL, libc,
+)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+WRITABLE_DIRS = ("/tmp", "/var/tmp", "/run/lock", "/dev/shm")
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the plugin's package dir
+
+
+def unshare_ladder(root: bool) -> dict[str, bool]:
+    """Unshare the strongest set the kernel and our privileges allow; return what is active."""
+    c = libc()
+    ladder = (
+        [(CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC, ("pidns", "netns", "mountns", "ipcns")),
+         (CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS, ("pidns", "netns", "mountns")),
+         (CLONE_NEWPID | CLONE_NEWNET, ("pidns", "netns")),
+         (CLONE_NEWNET, ("netns",))]
+        if root else
+        [(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET, ("userns", "pidns", "netns")),
+         (CLONE_NEWUSER | CLONE_NEWNET, ("userns", "netns"))]
+    )
+    for flags, names in ladder:
+        if c.unshare(flags) == 0:
+            return {name: True for name in names}
+    return {}
+
+
+def needed_paths(extra: list[str]) -> list[str]:
+    paths = [sys.base_prefix, sys.prefix, HERE] + list(extra)
+    return list(dict.fromkeys(os.path.realpath(p) for p in paths if p and os.path.isdir(p)))
+
+
+def closed_ancestor(path: str) -> str | None:
+    """The first directory on the way to `path` that other users may not enter, or None."""
+    current = "/"
+    for part in path.strip("/").split("/"):
+        current = os.path.join(current, part)
+        try:
+            mode = os.stat(current).st_mode
+        except OSError:
+            return None
+        if mode & 0o005 != 0o005 and current != path:
+            return current
+    return None
+
+
+def expose_interpreter(extra: list[str]) -> list[str]:
+    """Make Python readable for the sandbox uids where it lives under a closed directory
+    (pyenv in /root, mode 0700): a fresh tmpfs goes over the closed directory (hiding the rest
+    of it) and only the needed subdirectories are bind-mounted back. Returns what is still closed."""
+    c = libc()
+    by_dir: dict[str, list[str]] = {}
+    for path in needed_paths(extra):
+        closed = closed_ancestor(path)
+        if closed is not None:
+            by_dir.setdefault(closed, []).append(path)
+    still_closed: list[str] = []
+    for closed, paths in sorted(by_dir.items()):
+        handles = [(p, os.open(p, os.O_PATH | os.O_DIRECTORY)) for p in sorted(set(paths))]
+        if c.mount(b"tmpfs", closed.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=1m,mode=0755") != 0:
+            still_closed.extend(paths)
+            continue
+        for path, fd in handles:
+            os.makedirs(path, exist_ok=True)
+            source = ("/proc/self/fd/%d" % fd).encode()
+            if c.mount(source, path.encode(), None, MS_BIND | MS_REC, None) != 0:
+                still_closed.append(path)
+            os.close(fd)
+    return still_closed
+
+
+def mount_shared_dirs(extra: list[str], active: dict[str, Any]) -> bool:
+    """In a fresh mount namespace: private propagation, Python exposed to other uids, private
+    tmpfs over every world-writable directory. False if our mounts could leak to the host."""
+    if libc().mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+        return False  # without private propagation our mounts would reach the host: none at all
+    active["closed"] = expose_interpreter(extra)
+    protected = (sys.prefix, sys.base_prefix, HERE)
+    hidden = []
+    for path in WRITABLE_DIRS:
+        if not os.path.isdir(path) or any(p == path or p.startswith(path + "/") for p in protected):
+            continue
+        if libc().mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=8m,mode=1777") == 0:
+            hidden.append(path)
+    active["hidden"] = hidden
+    return True
+
+
+def mount_workdir(workdir: str, disk: int, active: dict[str, Any]) -> bool:
+    """A private, size-capped tmpfs as the run's work dir (~0.1 ms with its unmount)."""
+    os.makedirs(workdir, exist_ok=True)
+    size = ("size=%d,mode=0700" % disk).encode()
+    if libc().mount(b"tmpfs", workdir.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, size) != 0:
+        return False
+    active["tmpfs"] = "work dir on a private %d MB tmpfs; private tmpfs over %s" % (
+        disk >> 20, ", ".join(active.get("hidden", [])) or "nothing")
+    return True
+
+
+def unmount_workdir(workdir: str) -> None:
+    libc().umount2(workdir.encode(), MNT_DETACH)
+    try:
+        os.rmdir(workdir)
+    except OSError:
+        remove_tree(workdir)
+
+
+def kill_uid(uid: int) -> None:
+    """SIGKILL every process of `uid`, from a short-lived child that takes that uid: kill(-1) then
+    reaches exactly the processes that uid may signal, i.e. its own (and not the caller). The
+    kernel holds the task list while it delivers, so a fork bomb cannot add a process mid-kill;
+    repeated until nothing is left to be safe."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            for _ in range(100):
+                os.kill(-1, SIGKILL)
+        except OSError:
+            pass  # ESRCH: nothing (left) to kill
+        os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def remove_tree(path: str) -> None:
+    """rm -rf without shutil (not imported in the child): directories first made writable."""
+    try:
+        entries = list(os.scandir(path))
+    except NotADirectoryError:
+        os.unlink(path)
+        return
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                os.chmod(entry.path, 0o700)
+                remove_tree(entry.path)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+    try:
+        os.rmdir(path)
+    except OSError:
+        pass
+
+
+def remove_owned(dirs: list[str], uid: int) -> None:
+    """Remove what `uid` left at the top of the shared writable dirs (sticky: it can create
+    nothing deeper in a directory it does not own), so no run sees another's files."""
+    for path in dirs:
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid == uid:
+                    if entry.is_dir(follow_symlinks=False):
+                        remove_tree(entry.path)
+                    else:
+                        os.unlink(entry.path)
+            except OSError:
+                pass
+
+
+def remove_ipc(uid: int) -> None:
+    """Remove the System V shared memory, queues and semaphores `uid` created: the IPC namespace
+    is shared by the template's runs, and these outlive their creator."""
+    c = libc()
+    for kind, ctl in (("shm", c.shmctl), ("msg", c.msgctl), ("sem", c.semctl)):
+        try:
+            with open("/proc/sysvipc/" + kind) as f:
+                header = f.readline().split()
+                rows = [line.split() for line in f]
+        except OSError:
+            continue
+        if "uid" not in header or len(header) < 2:
+            continue
+        at = header.index("uid")
+        for row in rows:
+            if len(row) > at and row[at] == str(uid):
+                if kind == "sem":
+                    ctl(int(row[1]), 0, 0, None)  # IPC_RMID
+                else:
+                    ctl(int(row[1]), 0, None)  # IPC_RMID

@@ -1,0 +1,121 @@
+"""Shared by every sandbox process: libc, constants, the frame protocol and one-line errors.
+
+Frames are marshal-encoded dicts behind a 4-byte little-endian length: marshal is built in, so
+the child never imports json / pickle (start-up time)."""
+
+from __future__ import annotations
+
+import marshal
+import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+PR_SET_CHILD_SUBREAPER = 36
+PR_SET_NO_NEW_PRIVS = 38
+MS_NOSUID = 2
+MS_NODEV = 4
+MS_BIND = 4096
+MS_REC = 16384
+MS_PRIVATE = 1 << 18
+MNT_DETACH = 2
+SIGKILL = 9
+UID_BASE = 1000000  # private uids are UID_BASE + a host pid: unique while that process lives
+
+_libc: Any = None
+
+
+def libc() -> Any:
+    global _libc
+    if _libc is None:
+        import ctypes
+
+        _libc = ctypes.CDLL(None, use_errno=True)
+    return _libc
+
+
+def prctl(option: int, value: int) -> bool:
+    return bool(libc().prctl(option, value, 0, 0, 0) == 0)
+
+
+def host_pid() -> int:
+    """Our pid as the host sees it. /proc is the host's procfs (never remounted), so /proc/self
+    names us in the host's PID namespace even from inside a new one."""
+    try:
+        return int(os.readlink("/proc/self"))
+    except (OSError, ValueError):
+        return os.getpid()
+
+
+def write_frame(fd: int, obj: dict[str, Any]) -> None:
+    data = marshal.dumps(obj)
+    data = len(data).to_bytes(4, "little") + data
+    while data:
+        try:
+            n = os.write(fd, data)
+        except BrokenPipeError:
+            return
+        data = data[n:]
+
+
+def read_all(fd: int) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+class FrameReader:
+    """Incremental frame parser for a pipe: feed chunks, get the complete frames so far."""
+
+    def __init__(self) -> None:
+        self.buffer = b""
+
+    def feed(self, chunk: bytes) -> list[Any]:
+        self.buffer += chunk
+        frames: list[Any] = []
+        while len(self.buffer) >= 4:
+            size = int.from_bytes(self.buffer[:4], "little")
+            if len(self.buffer) < 4 + size:
+                break
+            try:
+                frames.append(marshal.loads(self.buffer[4:4 + size]))
+            except (ValueError, EOFError, TypeError):
+                frames.append(None)
+            self.buffer = self.buffer[4 + size:]
+        return frames
+
+
+def describe(exc: BaseException, limits: dict[str, Any]) -> str:
+    """One line for an exception: type, message, and the line of the sandboxed code it came from."""
+    name = type(exc).__name__
+    if isinstance(exc, MemoryError):
+        return "MemoryError: memory limit of %d MB exceeded" % (limits["memory"] >> 20)
+    if isinstance(exc, RecursionError):
+        return "RecursionError: maximum recursion depth exceeded"
+    if isinstance(exc, BlockingIOError) and getattr(exc, "errno", 0) == 11:
+        return "BlockingIOError: process limit of %d reached (fork refused)" % limits["nproc"]
+    if isinstance(exc, SystemExit):
+        return "SystemExit: the code called exit(%r)" % (exc.code,)
+    try:
+        text = str(exc)
+    except BaseException:  # noqa: BLE001 - a hostile __str__
+        text = "?"
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith("<"):
+            where = " (%s line %d)" % (filename.strip("<>"), tb.tb_lineno)
+        tb = tb.tb_next
+    return "%s: %s%s" % (name, text[:500], where) if text else name + where

@@ -1,0 +1,240 @@
+"""The run's supervisor: forks one W per unit of work, relays its reports and output, enforces
+the time and output limits, and makes sure no process of the run outlives it.
+
+It stays root (when the host is) while W drops to the run's private uid, so the code cannot
+signal or ptrace it. It is a child subreaper: every orphan the code leaves behind becomes its
+child, so "no child left" proves nothing of the run survives. W's stdout/stderr come through it
+(counted, capped) rather than straight to the host, so an output flood is stopped here without
+the host having to kill anything."""
+
+from __future__ import annotations
+
+import os
+import select
+import time
+
+from . import worker
+from .isolate import kill_uid
+from .proto import PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, SIGKILL, FrameReader, prctl, write_frame
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+SIGNALS = {
+    24: "CPU time limit of %(cpu)ds exceeded (SIGXCPU)",
+    25: "file size limit of %(fsize)d bytes exceeded (SIGXFSZ)",
+    9: "killed by SIGKILL (CPU hard limit or out of memory)",
+    11: "crashed with SIGSEGV",
+}
+SILENT = "the program ended without reporting (it killed or replaced itself)"
+
+
+class Relay:
+    """Forwards W's stderr (and stdout outside stdin/stdout mode) to the host, at most `limit`
+    bytes over the whole run."""
+
+    def __init__(self, fd: int, limit: int) -> None:
+        self.fd, self.left, self.exceeded = fd, limit, False
+
+    def forward(self, chunk: bytes) -> bool:
+        if len(chunk) > self.left:
+            self.exceeded = True
+        data = chunk[: self.left]
+        self.left -= len(data)
+        while data:
+            try:
+                data = data[os.write(self.fd, data):]
+            except OSError:  # the host is gone: nothing to forward to
+                break
+        return not self.exceeded
+
+
+def supervise(job: dict[str, Any], result_fd: int, out_fd: int, active: dict[str, Any]) -> None:
+    """Run every unit of the job, report each verdict on `result_fd`, then clean up."""
+    prctl(PR_SET_CHILD_SUBREAPER, 1)
+    prctl(PR_SET_DUMPABLE, 0)
+    write_frame(result_fd, {"t": "env", "active": active})
+    nonce = int.from_bytes(os.urandom(8), "little")
+    limits = job["limits"]
+    deadline = time.monotonic() + limits["wall"]
+    relay = Relay(out_fd, limits["output"])
+    if job["mode"] == "stdio":
+        for case, text in enumerate(job["inputs"]):
+            if time.monotonic() >= deadline or relay.exceeded:
+                why = "the total time limit was used up" if not relay.exceeded else "the output limit was reached"
+                write_frame(result_fd, {"t": "case", "i": case, "err": "not run: " + why})
+                continue
+            stdin_fd = os.open(job["workdir"], os.O_TMPFILE | os.O_RDWR, 0o600)
+            data = text.encode("utf-8", "surrogateescape")
+            while data:
+                data = data[os.write(stdin_fd, data):]
+            os.lseek(stdin_fd, 0, 0)
+            frame, output = run_unit(job, result_fd, nonce, case, stdin_fd, deadline, relay)
+            os.close(stdin_fd)
+            frame = frame or {"t": "case", "i": case, "err": None}
+            frame["out"] = output
+            write_frame(result_fd, frame)
+    else:
+        null = os.open("/dev/null", os.O_RDONLY)
+        run_unit(job, result_fd, nonce, None, null, deadline, relay)
+        os.close(null)
+    finish(job.get("uid"))
+    write_frame(result_fd, {"t": "end"})
+
+
+def finish(uid: int | None) -> None:
+    """Leave nothing of the run alive: if any descendant is left, kill every process of the
+    run's uid (or, as PID 1 of a namespace of our own, every other process in it), then reap."""
+    try:
+        os.waitpid(-1, os.WNOHANG)  # reaps one if it has ended; others may still run
+    except ChildProcessError:
+        return  # no descendant at all (orphans are reparented to us: we are a subreaper)
+    if uid:
+        kill_uid(uid)
+    elif os.getpid() == 1:
+        try:
+            os.kill(-1, SIGKILL)
+        except OSError:
+            pass
+    else:
+        return  # nothing we may safely kill: the host kills the process group
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+
+
+def run_unit(job: dict[str, Any], result_fd: int, nonce: int, case: int | None, stdin_fd: int, deadline: float,
+             relay: Relay) -> tuple[dict[str, Any] | None, str]:
+    """Fork W, relay or collect its reports, enforce the time and output limits, describe how it
+    ended. `case` is the stdin/stdout case index (its stdout is captured), None otherwise."""
+    limits = job["limits"]
+    rep_r, rep_w = os.pipe()
+    err_r, err_w = os.pipe()
+    out_r, out_w = os.pipe() if case is not None else (None, None)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            worker.enter(job, rep_w, stdin_fd, err_w if out_w is None else out_w, err_w)
+            worker.run_worker(job, rep_w, nonce, case)
+        finally:
+            os._exit(0)
+    for fd in (rep_w, err_w, out_w):
+        if fd is not None:
+            os.close(fd)
+    unit_deadline = deadline
+    if case is not None and limits["test"]:
+        unit_deadline = min(deadline, time.monotonic() + limits["test"])
+    poller = select.poll()
+    open_fds = {fd for fd in (rep_r, err_r, out_r) if fd is not None}
+    for fd in open_fds:
+        poller.register(fd, select.POLLIN)
+    # Once W has exited nothing more can count (only W reports), so a background process of
+    # the code that keeps the pipes open must not hold the run until its deadline.
+    try:
+        exited = os.pidfd_open(pid)
+        poller.register(exited, select.POLLIN)
+    except (AttributeError, OSError):
+        exited = -1
+    reader = FrameReader()
+    output: list[bytes] = []
+    sizes = {"out": 0, "rep": 0}
+    last: list[dict[str, Any]] = []
+
+    def handle(fd: int, chunk: bytes) -> str | None:
+        """Take one chunk from one of W's pipes; the reason to kill W, if any."""
+        if fd == err_r:
+            return None if relay.forward(chunk) else "printed"
+        if fd == out_r:
+            output.append(chunk)
+            sizes["out"] += len(chunk)
+            return "output" if sizes["out"] > limits["output"] else None
+        sizes["rep"] += len(chunk)
+        if sizes["rep"] > 64 * 1024 * 1024:
+            return "report"
+        for frame in reader.feed(chunk):
+            if isinstance(frame, dict) and frame.pop("nonce", None) == nonce:
+                if case is None:
+                    write_frame(result_fd, frame)
+                else:
+                    last[:] = [frame]
+        return None
+
+    killed = None
+    while open_fds and not killed:
+        remaining = unit_deadline - time.monotonic()
+        if remaining <= 0:
+            killed = "timeout"
+            break
+        for fd, _ in poller.poll(remaining * 1000):
+            if fd == exited:  # take what is already in the pipes, then stop
+                killed = _drain(open_fds, handle)
+                open_fds.clear()
+                break
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                poller.unregister(fd)
+                open_fds.discard(fd)
+            else:
+                killed = handle(fd, chunk)
+                if killed:
+                    break
+    last_frame = last[0] if last else None
+    if killed:
+        try:
+            os.kill(pid, SIGKILL)
+        except OSError:
+            pass
+    _, status = os.waitpid(pid, 0)
+    for fd in (rep_r, err_r, out_r, exited):
+        if fd is not None and fd >= 0:
+            os.close(fd)
+    text = b"".join(output)[: limits["output"]].decode("utf-8", "replace")
+    message = _ending(killed, status, case, deadline, limits)
+    if case is None:
+        write_frame(result_fd, {"t": "stop", "err": message})
+        return None, text
+    if message is not None:
+        return {"t": "case", "i": case, "err": message}, text
+    if last_frame is None:
+        return {"t": "case", "i": case, "err": SILENT}, text
+    return last_frame, text
+
+
+def _drain(fds: set[int], handle: Any) -> str | None:
+    """Read every pipe until it is empty (strays may hold them open: never block)."""
+    for fd in fds:
+        os.set_blocking(fd, False)
+        while True:
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            killed = handle(fd, chunk)
+            if killed:
+                return str(killed)
+    return None
+
+
+def _ending(killed: str | None, status: int, case: int | None, deadline: float, limits: dict[str, Any]) -> str | None:
+    """Why a unit ended early, in words (None: it ended normally)."""
+    if killed == "timeout":
+        if case is not None and time.monotonic() < deadline:
+            return "case exceeded its %gs time limit" % limits["test"]
+        return "the total time limit of %gs was exceeded" % limits["wall"]
+    if killed == "output":
+        return "output exceeded the %d-byte limit" % limits["output"]
+    if killed == "printed":
+        return "the code printed more than %d bytes (output limit)" % limits["output"]
+    if killed == "report":
+        return "the code flooded the report channel"
+    if os.WIFSIGNALED(status):
+        signum = os.WTERMSIG(status)
+        return SIGNALS.get(signum, "killed by signal %d" % signum) % limits
+    if case is not None and os.WEXITSTATUS(status) != 0:
+        return "exited with status %d" % os.WEXITSTATUS(status)
+    return None

@@ -1,0 +1,232 @@
+"""W: the process that runs the untrusted code (forked by the supervisor, one per unit of work).
+
+It gives up everything before the code runs: root (a private uid of the run), new privileges
+(no setuid binaries), every inherited fd but its report pipe and stdio, the host's environment;
+then it sets the resource limits, runs the solution and the tests, and reports verdicts tagged
+with the run's nonce on a pipe only the supervisor reads."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from .proto import PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG, SIGKILL, describe, prctl, write_frame
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+
+def limit_self(limits: dict[str, Any]) -> None:
+    import resource
+
+    def setlimit(which: int, soft: int, hard: int | None = None) -> None:
+        try:
+            resource.setrlimit(which, (soft, soft if hard is None else hard))
+        except (ValueError, OSError):
+            pass
+
+    setlimit(resource.RLIMIT_CPU, limits["cpu"], limits["cpu"] + 1)
+    setlimit(resource.RLIMIT_AS, limits["memory"])
+    setlimit(resource.RLIMIT_FSIZE, limits["fsize"])
+    setlimit(resource.RLIMIT_CORE, 0)
+    setlimit(resource.RLIMIT_NOFILE, 256)
+    setlimit(resource.RLIMIT_NPROC, limits["nproc"])
+
+
+def drop_privileges(uid: int) -> None:
+    """Become the run's private uid for good (real, effective and saved ids): RLIMIT_NPROC then
+    binds, host files are read-only, and only this run's processes can be signalled."""
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+
+
+def install_guards(netns: bool) -> None:
+    """Audit hooks: refuse signals to the supervisor or to whole process groups (so the attempt
+    fails loudly instead of being silently ignored), and refuse sockets when there is no network
+    namespace (a weaker fallback: ctypes can get around it)."""
+    parent = os.getppid()
+    network = ("socket.connect", "socket.bind", "socket.sendto", "socket.getaddrinfo")
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event == "os.kill" or event == "os.killpg":
+            pid = args[0]
+            if event == "os.killpg" or pid <= 1 or pid == parent:
+                raise PermissionError("the sandbox does not allow signalling pid %d" % pid)
+        elif not netns and event in network:
+            raise PermissionError("network access is disabled in the sandbox")
+
+    sys.addaudithook(hook)
+
+
+def enter(job: dict[str, Any], report_fd: int, stdin_fd: int, stdout_fd: int, stderr_fd: int) -> None:
+    """Everything between fork and the first line of untrusted code."""
+    prctl(PR_SET_PDEATHSIG, SIGKILL)
+    for target, fd in ((0, stdin_fd), (1, stdout_fd), (2, stderr_fd)):
+        if fd != target:
+            os.dup2(fd, target)
+    # Only stdio and the report pipe stay open: no host pipe, socket or template fd leaks in.
+    os.closerange(3, report_fd)
+    os.closerange(report_fd + 1, 1 << 16)
+    if job.get("uid"):
+        drop_privileges(job["uid"])
+    prctl(PR_SET_NO_NEW_PRIVS, 1)
+    os.chdir(job["workdir"])
+    os.environ.clear()
+    os.environ.update(job["env"])
+    limit_self(job["limits"])
+    install_guards(job["netns"])
+
+
+def run_worker(job: dict[str, Any], report_fd: int, nonce: int, case: int | None) -> None:
+    """W's body once `enter` is done: run the solution and the unit(s) of work, report, exit."""
+    limits = job["limits"]
+    sys.dont_write_bytecode = True
+    sys.path[:] = [job["workdir"]] + [p for p in sys.path if p] + list(job["path"])
+    sys.setrecursionlimit(10000)
+    me = os.getpid()
+
+    def report(obj: dict[str, Any]) -> None:
+        if os.getpid() == me:  # a fork of W must not speak for W
+            obj["nonce"] = nonce
+            write_frame(report_fd, obj)
+
+    mode = job["mode"]
+    module = type(sys)("__main__" if mode == "stdio" else "solution")
+    module.__file__ = job["workdir"] + "/solution.py"
+    sys.modules[module.__name__] = module
+    namespace = module.__dict__
+    timed = _timer(limits["test"])
+
+    # The solution itself.
+    try:
+        code = compile(job["code"], "<solution>", "exec")
+        if mode == "stdio":
+            timed(lambda: exec(code, namespace))
+        else:
+            exec(code, namespace)
+        sys.stdout.flush()
+        failure = None
+    except SystemExit as exc:
+        failure = None if (mode == "stdio" and exc.code in (None, 0)) else describe(exc, limits)
+    except BaseException as exc:  # noqa: BLE001
+        failure = describe(exc, limits)
+    if os.getpid() != me:
+        os._exit(0)
+    if mode == "stdio":
+        _flush()
+        report({"t": "case", "i": case, "err": failure})
+        os._exit(0)
+    if failure is not None:
+        _flush()
+        report({"t": "setup", "err": "the solution failed to run: " + failure})
+        os._exit(0)
+    if mode == "asserts":
+        _run_asserts(job, namespace, timed, report, me)
+    else:
+        _run_calls(job, namespace, timed, report, me)
+    _flush()
+    os._exit(0)
+
+
+def _timer(test_timeout: float) -> Callable[[Callable[[], Any]], Any]:
+    """A wrapper that limits one call to `test_timeout` seconds with SIGALRM (best effort: the
+    supervisor enforces the total limit whatever the code does with the signal)."""
+    try:
+        import _signal
+
+        def on_alarm(signum: int, frame: Any) -> None:
+            raise TimeoutError("test exceeded its %gs time limit" % test_timeout)
+
+        _signal.signal(_signal.SIGALRM, on_alarm)
+        timer = _signal.setitimer
+        real = _signal.ITIMER_REAL
+    except Exception:  # noqa: BLE001
+        timer = None
+
+    def timed(func: Callable[[], Any]) -> Any:
+        if timer is not None and test_timeout:
+            timer(real, test_timeout)
+        try:
+            return func()
+        finally:
+            if timer is not None and test_timeout:
+                timer(real, 0)
+
+    return timed
+
+
+def _flush() -> None:
+    try:
+        sys.stdout.flush()
+    except BaseException:  # noqa: BLE001
+        pass
+
+
+def _run_asserts(job: dict[str, Any], namespace: dict[str, Any], timed: Any, report: Any, me: int) -> None:
+    limits = job["limits"]
+    for index, (kind, source) in enumerate(job["units"]):
+        try:
+            unit = compile(source, "<test %d>" % index if kind == "test" else "<test setup>", "exec")
+            timed(lambda: exec(unit, namespace))
+            err = None
+        except BaseException as exc:  # noqa: BLE001
+            err = describe(exc, limits)
+        if os.getpid() != me:
+            os._exit(0)
+        if kind == "test":
+            report({"t": "test", "i": index, "err": err})
+        elif err is not None:
+            report({"t": "setup", "err": "test setup failed: " + err})
+            os._exit(0)
+
+
+def _run_calls(job: dict[str, Any], namespace: dict[str, Any], timed: Any, report: Any, me: int) -> None:
+    limits = job["limits"]
+    fn_name = job["fn_name"]
+    target = namespace.get(fn_name)
+    if not callable(target) and callable(namespace.get("Solution")):
+        try:
+            target = getattr(namespace["Solution"](), fn_name, None)
+        except BaseException as exc:  # noqa: BLE001
+            report({"t": "setup", "err": "Solution() failed: " + describe(exc, limits)})
+            os._exit(0)
+    if not callable(target):
+        report({"t": "setup", "err": "the solution defines no function %r" % fn_name})
+        os._exit(0)
+    for index, (args, kwargs) in enumerate(job["calls"]):
+        try:
+            value = plain(timed(lambda: target(*args, **kwargs)))
+            err = None
+        except BaseException as exc:  # noqa: BLE001
+            value, err = None, describe(exc, limits)
+        if os.getpid() != me:
+            os._exit(0)
+        report({"t": "test", "i": index, "err": err, "value": value})
+
+
+def plain(value: Any, depth: int = 0) -> Any:
+    """A marshal-safe copy of a return value (tuples become lists; unknown objects their repr)."""
+    if depth > 50:
+        return "<too deep>"
+    if value is None or isinstance(value, (bool, int, float, str)):
+        if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4000:
+            return "<int too large>"
+        return value
+    if isinstance(value, (list, tuple)):
+        return [plain(v, depth + 1) for v in value[:100000]]
+    if isinstance(value, (set, frozenset)):
+        items = [plain(v, depth + 1) for v in value]
+        try:
+            return {"__set__": sorted(items, key=repr)}
+        except BaseException:  # noqa: BLE001
+            return {"__set__": items}
+    if isinstance(value, dict):
+        return {"__dict__": [[plain(k, depth + 1), plain(v, depth + 1)] for k, v in value.items()]}
+    if isinstance(value, bytes):
+        return {"__bytes__": value[:100000]}
+    try:
+        return {"__repr__": repr(value)[:10000]}
+    except BaseException:  # noqa: BLE001
+        return {"__repr__": "<unrepresentable>"}
