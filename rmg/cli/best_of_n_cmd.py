@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from rmg.cli.common import make_runner, runner_options
-from rmg.cli.scoring import DataError, default_output, field_options, fields_from, print_summary, run_scoring
+from rmg.cli.common import runner_options
+from rmg.cli.scoring import dataset_options, default_output, score_file
 from rmg.core.runner import rank_order
 from rmg.core.schema import ScoredSample
 
@@ -19,11 +19,7 @@ from rmg.core.schema import ScoredSample
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Output JSONL.")
 @click.option("-n", "keep", type=int, default=1, show_default=True, help="How many best responses to keep.")
 @runner_options
-@field_options
-@click.option("--strict", is_flag=True, help="Stop at the first malformed line.")
-@click.option("--overwrite", is_flag=True, help="Start the output afresh instead of resuming.")
-@click.option("--limit", type=int, default=None, help="Process at most this many rows.")
-@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@dataset_options
 def best_of_n_command(spec: str, input_path: str, output: str | None, keep: int, **options: Any) -> None:
     """For each row with several "responses", score them all and record the best in "best".
 
@@ -41,14 +37,4 @@ def best_of_n_command(spec: str, input_path: str, output: str | None, keep: int,
         ]
         return {**row, "best": best[0] if keep == 1 and best else best}
 
-    runner = make_runner(spec, options)
-    try:
-        with runner:
-            summary = run_scoring(
-                runner, input_path, out, fields_from(options), strict=options["strict"],
-                overwrite=options["overwrite"], limit=options["limit"], progress=not options["no_progress"],
-                row_hook=pick,
-            )
-    except DataError as exc:
-        raise click.ClickException(str(exc)) from None
-    print_summary(summary, out, spec)
+    score_file(spec, input_path, out, options, row_hook=pick)

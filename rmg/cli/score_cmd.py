@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from rmg.cli.common import make_runner, runner_options
-from rmg.cli.scoring import DataError, default_output, field_options, fields_from, print_summary, run_scoring
+from rmg.cli.common import runner_options
+from rmg.cli.scoring import dataset_options, default_output, score_file
 
 
 @click.command("score")
@@ -17,11 +17,7 @@ from rmg.cli.scoring import DataError, default_output, field_options, fields_fro
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Output JSONL (default: ./<input>.scored.jsonl). Re-running resumes it.")
 @runner_options
-@field_options
-@click.option("--strict", is_flag=True, help="Stop at the first malformed line instead of skipping it.")
-@click.option("--overwrite", is_flag=True, help="Start the output afresh instead of resuming.")
-@click.option("--limit", type=int, default=None, help="Score at most this many rows.")
-@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@dataset_options
 def score_command(spec: str, input_path: str, output: str | None, **options: Any) -> None:
     """Score every row of INPUT (JSONL, JSON or Parquet) with SPEC.
 
@@ -33,13 +29,4 @@ def score_command(spec: str, input_path: str, output: str | None, **options: Any
     Each output row is the input row plus "reward" (a list for several responses).
     """
     out = Path(output) if output else default_output(input_path)
-    runner = make_runner(spec, options)
-    try:
-        with runner:
-            summary = run_scoring(
-                runner, input_path, out, fields_from(options), strict=options["strict"],
-                overwrite=options["overwrite"], limit=options["limit"], progress=not options["no_progress"],
-            )
-    except DataError as exc:
-        raise click.ClickException(str(exc)) from None
-    print_summary(summary, out, spec)
+    score_file(spec, input_path, out, options)

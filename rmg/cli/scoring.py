@@ -89,13 +89,18 @@ def run_scoring(
         click.echo(f"resuming: {output} already has {writer.done} rows; scoring the rest", err=True)
     rows_in_order: deque[dict[str, Any]] = deque()
 
-    advance: Callable[[], None] = lambda: None
+    total = count_rows(input_path)
+    if total is not None:
+        total = max(total - writer.done, 0)
+        if limit is not None:
+            total = min(total, limit)
+    bar = _Progress(progress, total)
 
     def samples() -> Iterator[Any]:
         valid = 0
         for line, row in read_rows(input_path):
             if isinstance(row, BadRow):
-                advance()
+                bar.advance()
                 summary.bad_lines.append(row.message)
                 click.echo(f"skipped: {row.message}", err=True)
                 if strict:
@@ -117,14 +122,8 @@ def run_scoring(
             except ValueError as exc:
                 yield ValueError(f"{input_path}:{line}: {exc}")
 
-    total = count_rows(input_path)
-    if total is not None:
-        total = max(total - writer.done, 0)
-        if limit is not None:
-            total = min(total, limit)
     started = time.perf_counter()
-    # Rebinding `advance` here also lets samples() move the bar past bad lines.
-    with writer, _progress(progress, total) as advance:
+    with writer, bar:
         for scored in runner.stream(samples()):
             row = rows_in_order.popleft() if rows_in_order else {}
             results = [result_to_json(r) for r in scored.results]
@@ -133,44 +132,63 @@ def run_scoring(
                 out = row_hook(out, scored)
             writer.write(out)
             summary.add(scored)
-            advance()
+            bar.advance()
     summary.seconds = time.perf_counter() - started
     err.flush()
     return summary
 
 
-class _progress:
-    """A rich progress bar on stderr (or nothing), as a context manager giving `advance()`."""
+class _Progress:
+    """A rich progress bar on stderr (or nothing), counting input rows as they are done."""
 
     def __init__(self, enabled: bool, total: int | None) -> None:
         self.enabled, self.total = enabled, total
         self._bar: Any = None
+        self._task: Any = None
+        self._done = 0
+        self._started = time.perf_counter()
 
-    def __enter__(self) -> Callable[[], None]:
-        if not self.enabled:
-            return lambda: None
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        self._bar = Progress(
-            TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-            TimeRemainingColumn(), console=Console(stderr=True), transient=False,
-        )
-        self._bar.start()
-        task = self._bar.add_task("scoring", total=self.total, rate="")
-        started = time.perf_counter()
-        done = [0]
+            self._bar = Progress(
+                TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+                TimeRemainingColumn(), console=Console(stderr=True), transient=False,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("scoring", total=self.total, rate="")
+            self._started = time.perf_counter()
+        return self
 
-        def advance() -> None:
-            done[0] += 1
-            rate = done[0] / max(time.perf_counter() - started, 1e-9)
-            self._bar.update(task, advance=1, rate=f"{rate:,.1f} rows/s")
-
-        return advance
+    def advance(self) -> None:
+        self._done += 1
+        if self._bar is not None:
+            rate = self._done / max(time.perf_counter() - self._started, 1e-9)
+            self._bar.update(self._task, advance=1, rate=f"{rate:,.1f} rows/s")
 
     def __exit__(self, *exc: Any) -> None:
         if self._bar is not None:
             self._bar.stop()
+
+
+def score_file(spec: str, input_path: str, output: Path, options: dict[str, Any],
+               row_hook: RowHook | None = None) -> None:
+    """The whole command: build the runner from the flags, score, print the summary."""
+    from rmg.cli.common import make_runner
+
+    runner = make_runner(spec, options)
+    try:
+        with runner:
+            summary = run_scoring(
+                runner, input_path, output, fields_from(options), strict=options["strict"],
+                overwrite=options["overwrite"], limit=options["limit"], progress=not options["no_progress"],
+                row_hook=row_hook,
+            )
+    except DataError as exc:
+        raise click.ClickException(str(exc)) from None
+    print_summary(summary, output, spec)
 
 
 def print_summary(summary: Summary, output: Path, spec_text: str) -> None:
@@ -202,8 +220,15 @@ def print_summary(summary: Summary, output: Path, spec_text: str) -> None:
     console.print(table)
 
 
-def field_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The field-mapping flags shared by every command that reads a dataset."""
+def dataset_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The flags shared by every command that scores a dataset: field mapping and run control."""
+    for option in reversed([
+        click.option("--strict", is_flag=True, help="Stop at the first malformed line instead of skipping it."),
+        click.option("--overwrite", is_flag=True, help="Start the output afresh instead of resuming."),
+        click.option("--limit", type=int, default=None, help="Process at most this many rows."),
+        click.option("--no-progress", is_flag=True, help="No progress bar."),
+    ]):
+        func = option(func)
     for name in ("steps", "task", "reference", "responses", "response", "prompt", "id"):
         func = click.option(
             f"--{name}-field", f"{name}_field", default=None, metavar="PATH",
@@ -216,4 +241,4 @@ def fields_from(options: dict[str, Any]) -> FieldMap:
     return FieldMap(**{k.removesuffix("_field"): v for k, v in options.items() if k.endswith("_field")})
 
 
-__all__ = ["DataError", "Summary", "default_output", "field_options", "fields_from", "print_summary", "run_scoring"]
+__all__ = ["DataError", "Summary", "dataset_options", "default_output", "fields_from", "print_summary", "run_scoring", "score_file"]

@@ -17,13 +17,13 @@ import asyncio
 from typing import Any
 
 from .base import ChatError, ChatResponse, ChatTimeout, Usage
-from .meter import LoopSemaphores, UsageMeter
+from .meter import LoopSemaphores, MeteredModel, UsageMeter
 from .reasoning import join_reasoning, split_think
 
 __all__ = ["LangChainChatModel"]
 
 
-class LangChainChatModel:
+class LangChainChatModel(MeteredModel):
     """Wraps a LangChain `BaseChatModel` (anything with `ainvoke` returning an `AIMessage`)."""
 
     def __init__(self, chat_model: Any, *, concurrency: int = 64, timeout: float | None = 60.0,
@@ -40,13 +40,6 @@ class LangChainChatModel:
     def __repr__(self) -> str:
         return f"LangChainChatModel({self.chat_model.__class__.__name__}, name={self.name!r})"
 
-    @property
-    def usage(self) -> Usage:
-        """Tokens and calls summed over every call so far (a snapshot copy)."""
-        return self._meter.snapshot()
-
-    def reset_usage(self) -> Usage:
-        return self._meter.reset()
 
     async def chat(
         self,

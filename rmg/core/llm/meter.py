@@ -7,7 +7,7 @@ import threading
 
 from .base import Usage
 
-__all__ = ["LoopSemaphores", "UsageMeter"]
+__all__ = ["LoopSemaphores", "MeteredModel", "UsageMeter"]
 
 
 class UsageMeter:
@@ -29,6 +29,21 @@ class UsageMeter:
         with self._lock:
             old, self._total = self._total, Usage()
         return old
+
+
+class MeteredModel:
+    """Mixin for backends: `usage` / `reset_usage` over the `_meter` each backend keeps."""
+
+    _meter: UsageMeter
+
+    @property
+    def usage(self) -> Usage:
+        """Tokens and calls summed over every call so far (a snapshot copy)."""
+        return self._meter.snapshot()
+
+    def reset_usage(self) -> Usage:
+        """Start the total afresh; returns the total so far."""
+        return self._meter.reset()
 
 
 class LoopSemaphores:

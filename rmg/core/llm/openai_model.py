@@ -29,7 +29,7 @@ from typing import Any
 
 from .base import ChatError, ChatResponse, ChatTimeout, Usage
 from .cache import ResponseCache, open_cache
-from .meter import UsageMeter
+from .meter import MeteredModel, UsageMeter
 from .reasoning import join_reasoning, reasoning_from_fields, split_think
 from .retry import RetryPolicy, is_retryable_status, parse_retry_after
 
@@ -115,7 +115,7 @@ else:  # pragma: no cover - 3.10
                 handle.cancel()
 
 
-class OpenAIChatModel:
+class OpenAIChatModel(MeteredModel):
     """A `ChatModel` for an OpenAI-compatible endpoint.
 
     `timeout` bounds each attempt (seconds); `max_retries` more attempts follow a retryable
@@ -173,14 +173,6 @@ class OpenAIChatModel:
         self._init_runtime()
 
     # -- usage -----------------------------------------------------------------------------------
-    @property
-    def usage(self) -> Usage:
-        """Tokens and calls summed over every call of this instance so far (a snapshot copy)."""
-        return self._meter.snapshot()
-
-    def reset_usage(self) -> Usage:
-        """Start a new total; returns the old one."""
-        return self._meter.reset()
 
     # -- per-loop client -------------------------------------------------------------------------
     def _state(self) -> _LoopState:

@@ -21,7 +21,7 @@ from typing import Any
 
 from .base import ChatError, ChatResponse, ChatTimeout, Usage
 from .cache import ResponseCache, open_cache
-from .meter import LoopSemaphores, UsageMeter
+from .meter import LoopSemaphores, MeteredModel, UsageMeter
 from .reasoning import split_think
 
 __all__ = ["VLLMChatModel", "vllm_unavailable_reason"]
@@ -45,7 +45,7 @@ def vllm_unavailable_reason() -> str | None:
     return None
 
 
-class VLLMChatModel:
+class VLLMChatModel(MeteredModel):
     """A `ChatModel` backed by an in-process vLLM `AsyncLLMEngine`."""
 
     def __init__(self, model: str, *, cache: bool | str | os.PathLike[str] | ResponseCache | None = False,
@@ -69,12 +69,6 @@ class VLLMChatModel:
     def __repr__(self) -> str:
         return f"VLLMChatModel({self.name!r})"
 
-    @property
-    def usage(self) -> Usage:
-        return self._meter.snapshot()
-
-    def reset_usage(self) -> Usage:
-        return self._meter.reset()
 
     async def start(self) -> None:
         """Load the model now (otherwise the first call does)."""
