@@ -90,3 +90,14 @@ def test_the_composition_runs_on_the_async_path_too() -> None:
         return [s async for s in rmg.aevaluate("spectest.len*2", [rmg.Sample.of("ab")], workers=0)][0].result.score
 
     assert asyncio.run(main()) == 4.0
+
+
+def test_a_reward_named_like_a_file_is_a_reward_unless_that_file_exists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    @rmg.reward("spectest.json", example={"response": "x"})
+    def json_named(response: str) -> float:
+        return 2.0
+
+    assert isinstance(parse_spec("spectest.json"), Leaf)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "spectest.json").write_text('{"reward": "spectest.len"}')
+    assert parse_spec("spectest.json").reward.name == "spectest.len"  # type: ignore[union-attr]

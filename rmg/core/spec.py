@@ -21,7 +21,7 @@ from typing import Any
 
 from .compose import Gate, Leaf, Node, Route, Weighted
 from .plugins import PluginHost
-from .registry import RegistryError, create_reward
+from .registry import RegistryError, create_reward, get_reward_class
 from .reward import Reward
 
 __all__ = ["SpecError", "parse_spec", "parse_value"]
@@ -75,14 +75,14 @@ def parse_spec(
     nothing (e.g. `cache=False` from `--no-cache`, for whichever rewards have a cache).
     """
     parser = _Parser({**(soft or {}), **(overrides or {})}, host)
-    node = parser.node(_load(spec), "spec")
+    node = parser.node(_load(spec, host), "spec")
     unused = set(overrides or {}) - parser.used
     if unused:
         raise SpecError(f"parameter(s) {', '.join(sorted(unused))} match no reward in the spec")
     return node
 
 
-def _load(spec: Spec) -> Any:
+def _load(spec: Spec, host: PluginHost | None) -> Any:
     if not isinstance(spec, str):
         return spec
     text = spec.strip()
@@ -90,9 +90,13 @@ def _load(spec: Spec) -> Any:
         raise SpecError("the spec is empty")
     if text.endswith((".yaml", ".yml", ".json")) and "\n" not in text:
         path = Path(text)
-        if not path.is_file():
-            raise SpecError(f"spec file {text} does not exist")
-        return _parse_text(path.read_text(encoding="utf-8"), str(path))
+        if path.is_file():
+            return _parse_text(path.read_text(encoding="utf-8"), str(path))
+        try:  # a reward may be named like a file (format.json)
+            get_reward_class(text, host)
+        except RegistryError:
+            raise SpecError(f"spec file {text} does not exist (and no reward has that name)") from None
+        return text
     if text[0] in "{[" or "\n" in text:
         return _parse_text(text, "the spec")
     return text
@@ -190,8 +194,6 @@ class _Parser:
         raise SpecError(f"{where}: expected one of the keys reward, sum, gate, route; got {', '.join(sorted(keys))}")
 
     def leaf(self, name: str, params: dict[str, Any], where: str) -> Leaf:
-        from .registry import get_reward_class
-
         cls = get_reward_class(name, self.host)
         merged = dict(params)
         for key, value in self.overrides.items():
