@@ -96,13 +96,30 @@ def mount_shared_dirs(extra: list[str], active: dict[str, Any]) -> bool:
     if libc().mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
         return False  # without private propagation our mounts would reach the host: none at all
     active["closed"] = expose_interpreter(extra)
-    protected = (sys.prefix, sys.base_prefix, HERE)
+    needed = needed_paths(extra)
     hidden = []
     for path in WRITABLE_DIRS:
-        if not os.path.isdir(path) or any(p == path or p.startswith(path + "/") for p in protected):
+        if not os.path.isdir(path):
             continue
-        if libc().mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=8m,mode=1777") == 0:
+        real = os.path.realpath(path)
+        inside = [p for p in needed if p == real or p.startswith(real + "/")]
+        if real in inside:
+            continue  # Python itself is this directory: it cannot be hidden
+        # Python or this package may live below it (a checkout in /tmp): keep handles to them,
+        # cover the directory with a private tmpfs, then bind them back at the same paths.
+        handles = [(p, os.open(p, os.O_PATH | os.O_DIRECTORY)) for p in inside]
+        try:
+            if libc().mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=8m,mode=1777") != 0:
+                continue
             hidden.append(path)
+            for target, fd in handles:
+                os.makedirs(target, exist_ok=True)
+                source = ("/proc/self/fd/%d" % fd).encode()
+                if libc().mount(source, target.encode(), None, MS_BIND | MS_REC, None) != 0:
+                    active.setdefault("closed", []).append(target)
+        finally:
+            for _, fd in handles:
+                os.close(fd)
     active["hidden"] = hidden
     return True
 
