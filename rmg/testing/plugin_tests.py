@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import importlib.metadata
 import math
+import os
 import pickle
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import pytest
@@ -55,6 +57,31 @@ class RewardPluginTests:
     cases: ClassVar[dict[str, list[tuple[dict[str, Any], float]]]] = {}
     # rewards whose hostile-input check may take long (they get a larger budget in the pool)
     hostile_timeout: ClassVar[float] = 30.0
+    # For model rewards: what the scripted OpenAI-compatible endpoint answers (a string, a list, or
+    # `responder(request) -> str | Reply`). When set, the suite serves it on 127.0.0.1 and points
+    # RMG_BASE_URL / RMG_MODEL / RMG_CACHE_DIR at it for the whole class.
+    llm_responder: ClassVar[Any] = None
+
+    @pytest.fixture(scope="class", autouse=True)
+    @classmethod
+    def scripted_llm_endpoint(cls, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+        if cls.llm_responder is None:
+            yield
+            return
+        from .llm_server import ScriptedLLMServer
+
+        saved = {k: os.environ.get(k) for k in ("RMG_BASE_URL", "RMG_MODEL", "RMG_CACHE_DIR")}
+        with ScriptedLLMServer(cls.llm_responder) as server:
+            os.environ.update(RMG_BASE_URL=server.base_url, RMG_MODEL="scripted",
+                              RMG_CACHE_DIR=str(tmp_path_factory.mktemp("llm-cache")))
+            try:
+                yield
+            finally:
+                for key, value in saved.items():
+                    if value is None:
+                        os.environ.pop(key, None)
+                    else:
+                        os.environ[key] = value
 
     @pytest.fixture(scope="class")
     @classmethod
