@@ -46,12 +46,9 @@ def pair(a: str, b: str, prompt: str = "Which is better?") -> rmg.Sample:
 
 @pytest.fixture
 def host_with_judge() -> Iterator[PluginHost]:
-    """The process-wide host with `judge` registered (as the host does for its built-in rewards)."""
+    """A fresh process-wide host (with the built-in `judge`), so a test may add plugins to it."""
     host = PluginHost().load()
-    try:
-        get_reward_class("judge", host)
-    except RegistryError:
-        host.add_plugin(judge_module, "rmg-judge")
+    assert get_reward_class("judge", host) is JudgeReward
     reset_host(host)
     yield host
     reset_host(None)
