@@ -122,3 +122,18 @@ def test_a_failed_part_of_a_composition_fails_the_whole_with_its_name(spec: str,
     assert out[0].result.ok and out[0].result.score == pytest.approx(0.5)
     assert out[1].result.status is RewardStatus.timeout
     assert "testkit.sleepy" in (out[1].result.error or "")
+
+
+def test_stopping_early_cancels_the_work_in_flight_instead_of_waiting_for_it() -> None:
+    @rmg.reward("runnertest.slow_model")
+    async def slow(response: str) -> float:
+        if response == "sleep":
+            await asyncio.sleep(3600)
+        return 1.0
+
+    started = time.monotonic()
+    stream = rmg.evaluate(slow(), _samples(6, {1, 2, 3}), timeout=600)
+    first = next(stream)
+    stream.close()  # what a `break` out of the loop does
+    assert first.result.ok
+    assert time.monotonic() - started < 60, "closing the stream waited for the hung calls"

@@ -165,14 +165,18 @@ class Runner:
         stop = threading.Event()
         done = object()
 
+        running: dict[str, Any] = {}
+
         async def pump() -> None:
+            running["loop"], running["task"] = asyncio.get_running_loop(), asyncio.current_task()
             async for scored in self.astream(samples):
+                # Never block the loop on a slow consumer: model calls in flight must go on.
                 while not stop.is_set():
                     try:
-                        out.put(scored, timeout=0.1)
+                        out.put_nowait(scored)
                         break
                     except queue.Full:
-                        await asyncio.sleep(0)
+                        await asyncio.sleep(0.005)
                 if stop.is_set():
                     return
 
@@ -195,6 +199,13 @@ class Runner:
                 yield item
         finally:
             stop.set()
+            # A consumer that stops early (break, Ctrl-C) cancels the work still in flight.
+            loop, task = running.get("loop"), running.get("task")
+            if loop is not None and task is not None and thread.is_alive():
+                try:
+                    loop.call_soon_threadsafe(task.cancel)
+                except RuntimeError:  # the loop closed meanwhile
+                    pass
             while thread.is_alive():
                 try:
                     out.get(timeout=0.05)
