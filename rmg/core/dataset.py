@@ -57,20 +57,20 @@ class FieldMap:
     reference: str | None = None
     task: str | None = None
     steps: str | None = None
-    resolved: dict[str, str | None] = field(default_factory=dict)
+    resolved: dict[str, str] = field(default_factory=dict)
 
     def path(self, name: str, row: dict[str, Any]) -> str | None:
-        """The path used for `name`, fixed by the first row that has one of its aliases."""
-        if name not in self.resolved or self.resolved[name] is None:
-            explicit = getattr(self, name)
-            if explicit:
-                self.resolved[name] = explicit
-            else:
-                taken = {v for k, v in self.resolved.items() if k != name}
-                found = next((a for a in ALIASES[name] if a not in taken and _has(row, a)), None)
-                if found is not None or name not in self.resolved:
-                    self.resolved[name] = found
-        return self.resolved[name]
+        """The path for `name`: the explicit one, else the first alias a row has (then kept)."""
+        explicit = getattr(self, name)
+        if explicit:
+            return explicit
+        found = self.resolved.get(name)
+        if found is None:
+            taken = {v for k, v in self.resolved.items() if k != name}
+            found = next((a for a in ALIASES[name] if a not in taken and _has(row, a)), None)
+            if found is not None:
+                self.resolved[name] = found
+        return found
 
 
 def _has(row: dict[str, Any], path: str) -> bool:
