@@ -40,7 +40,6 @@ class LangChainChatModel(MeteredModel):
     def __repr__(self) -> str:
         return f"LangChainChatModel({self.chat_model.__class__.__name__}, name={self.name!r})"
 
-
     async def chat(
         self,
         messages: list[dict[str, str]],

@@ -69,7 +69,6 @@ class VLLMChatModel(MeteredModel):
     def __repr__(self) -> str:
         return f"VLLMChatModel({self.name!r})"
 
-
     async def start(self) -> None:
         """Load the model now (otherwise the first call does)."""
         if self._engine is not None:
