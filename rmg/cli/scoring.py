@@ -10,7 +10,16 @@ from typing import Any, Callable, Iterator
 
 import click
 
-from rmg.core.dataset import BadRow, DataError, FieldMap, ResumableWriter, read_rows, result_to_json, row_to_sample
+from rmg.core.dataset import (
+    BadRow,
+    DataError,
+    FieldMap,
+    ResumableWriter,
+    detect_format,
+    read_rows,
+    result_to_json,
+    row_to_sample,
+)
 from rmg.core.schema import ScoredSample
 
 RowHook = Callable[[dict[str, Any], ScoredSample], dict[str, Any]]
@@ -50,19 +59,16 @@ def count_rows(path: str) -> int | None:
     """Rows in the input, for the progress bar; None when counting would cost too much."""
     p = Path(path)
     try:
-        if p.suffix in (".parquet", ".pq"):
+        fmt = detect_format(p)
+        if fmt == "parquet":
             import pyarrow.parquet as pq
 
             return int(pq.ParquetFile(p).metadata.num_rows)
-        if p.suffix == ".gz" or p.stat().st_size > 2_000_000_000:
+        if fmt == "json" or p.suffix == ".gz" or p.stat().st_size > 2_000_000_000:
             return None
         with open(p, "rb") as f:
-            head = f.read(1).lstrip()
-            if p.suffix == ".json" and head == b"[":
-                return None
-            f.seek(0)
             return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
-    except OSError:
+    except (OSError, DataError):
         return None
 
 
@@ -79,7 +85,6 @@ def run_scoring(
     row_hook: RowHook | None = None,
 ) -> Summary:
     summary = Summary()
-    err = click.get_text_stream("stderr")
     try:
         writer = ResumableWriter(output, overwrite=overwrite)
     except OSError as exc:
@@ -134,7 +139,6 @@ def run_scoring(
             summary.add(scored)
             bar.advance()
     summary.seconds = time.perf_counter() - started
-    err.flush()
     return summary
 
 

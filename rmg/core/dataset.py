@@ -21,7 +21,7 @@ from typing import Any, Iterator, TextIO
 
 from .schema import RewardResult, Sample
 
-__all__ = ["BadRow", "DataError", "FieldMap", "ResumableWriter", "read_rows", "result_to_json", "row_to_sample"]
+__all__ = ["BadRow", "DataError", "FieldMap", "detect_format", "ResumableWriter", "read_rows", "result_to_json", "row_to_sample"]
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "uid", "task_id", "question_id"),
@@ -152,7 +152,7 @@ def read_rows(path: str | os.PathLike[str], *, fmt: str | None = None) -> Iterat
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: no such file")
-    fmt = fmt or _format_of(path)
+    fmt = fmt or detect_format(path)
     if fmt == "jsonl":
         yield from _read_jsonl(path)
     elif fmt == "json":
@@ -163,7 +163,8 @@ def read_rows(path: str | os.PathLike[str], *, fmt: str | None = None) -> Iterat
         raise DataError(f"{path}: unknown format {fmt!r} (use jsonl, json or parquet)")
 
 
-def _format_of(path: Path) -> str:
+def detect_format(path: Path) -> str:
+    """jsonl, json (an array) or parquet, from the name and, for .json, the first character."""
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
