@@ -106,3 +106,12 @@ def test_model_rewards_are_async_and_evaluate_from_sync_code_or_a_running_loop()
 def test_decorator_rejects_a_non_input_argument_without_default() -> None:
     with pytest.raises(TypeError, match="must have a default"):
         rmg.reward("schematest.bad")(lambda response, threshold: 1.0)
+
+
+def test_ranking_puts_failures_last_and_best_is_never_a_failure() -> None:
+    results = [RewardResult(score=0.2), RewardResult.failure("error", "x"), RewardResult(score=0.9),
+               RewardResult(score=0.9)]
+    scored = rmg.ScoredSample(index=0, sample=Sample.of(["a", "b", "c", "d"]), results=results)
+    assert scored.ranking == [2, 3, 0, 1] and scored.best == 2
+    only_failed = rmg.ScoredSample(index=0, sample=Sample.of(["a"]), results=[RewardResult.failure("timeout", "t")])
+    assert only_failed.best == -1

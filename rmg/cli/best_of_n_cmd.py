@@ -9,7 +9,6 @@ import click
 
 from rmg.cli.common import runner_options
 from rmg.cli.scoring import dataset_options, default_output, score_file
-from rmg.core.runner import rank_order
 from rmg.core.schema import ScoredSample
 
 
@@ -29,11 +28,10 @@ def best_of_n_command(spec: str, input_path: str, output: str | None, keep: int,
     out = Path(output) if output else default_output(input_path).with_suffix(".best.jsonl")
 
     def pick(row: dict[str, Any], scored: ScoredSample) -> dict[str, Any]:
-        order = rank_order(scored.results)
         best = [
             {"index": i, "response": scored.sample.candidates[i].content, "score": scored.results[i].score,
              "status": scored.results[i].status.value}
-            for i in order[:keep] if i < len(scored.sample.candidates)
+            for i in scored.ranking[:keep] if i < len(scored.sample.candidates)
         ]
         return {**row, "best": best[0] if keep == 1 and best else best}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Awaitable, Callable, Iterator, Union
 
-from .reward import Kind, Reward
+from .reward import Reward
 from .schema import Dimension, RewardResult, RewardStatus, Sample
 
 __all__ = ["Gate", "Leaf", "Node", "Route", "Weighted", "evaluate_node", "iter_leaves", "describe"]
@@ -68,10 +68,6 @@ def iter_leaves(node: Node) -> Iterator[Leaf]:
             yield from iter_leaves(child)
         if node.default is not None:
             yield from iter_leaves(node.default)
-
-
-def has_kind(node: Node, kind: Kind) -> bool:
-    return any(leaf.reward.kind is kind for leaf in iter_leaves(node))
 
 
 def describe(node: Node) -> str:

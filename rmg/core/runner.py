@@ -29,7 +29,7 @@ from .reward import Kind, Reward
 from .schema import RewardResult, RewardStatus, Sample, ScoredSample
 from .spec import parse_spec
 
-__all__ = ["Runner", "aevaluate", "best_of_n", "evaluate", "rank", "rank_order"]
+__all__ = ["Runner", "aevaluate", "best_of_n", "evaluate", "rank"]
 
 DEFAULT_TIMEOUT = 30.0  # rule rewards: a CPU check that needs longer is stuck
 DEFAULT_MODEL_TIMEOUT = 300.0  # model rewards: a judge call may retry with backoff and reason at length
@@ -264,18 +264,13 @@ async def aevaluate(
 def rank(spec: Any, sample: Sample | dict[str, Any], **options: Any) -> list[int]:
     """Candidate indices, best first; candidates whose scoring failed come last."""
     scored = next(evaluate(spec, [sample], **options))
-    return rank_order(scored.results)
+    return scored.ranking
 
 
 def best_of_n(spec: Any, sample: Sample | dict[str, Any], n: int = 1, **options: Any) -> ScoredSample:
     """Score every candidate and keep the `n` best (in rank order), with their results."""
     scored = next(evaluate(spec, [sample], **options))
-    keep = rank_order(scored.results)[: max(n, 1)]
+    keep = scored.ranking[: max(n, 1)]
     chosen = scored.sample.model_copy(update={"candidates": [scored.sample.candidates[i] for i in keep]})
     chosen.metadata = {**chosen.metadata, "best_of_n": {"kept": keep, "of": len(scored.results)}}
     return ScoredSample(index=scored.index, sample=chosen, results=[scored.results[i] for i in keep])
-
-
-def rank_order(results: list[RewardResult]) -> list[int]:
-    """Indices best first: ok results by score (ties keep input order), failed ones last."""
-    return sorted(range(len(results)), key=lambda i: (not results[i].ok, -results[i].score, i))

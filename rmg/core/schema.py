@@ -188,7 +188,13 @@ class ScoredSample(BaseModel):
         return self.results[0]
 
     @property
+    def ranking(self) -> list[int]:
+        """Candidate indices best first: ok results by score (ties keep input order), failed ones last."""
+        results = self.results
+        return sorted(range(len(results)), key=lambda i: (not results[i].ok, -results[i].score, i))
+
+    @property
     def best(self) -> int:
         """Index of the best-scoring candidate that scored ok (-1 if none did)."""
-        ok = [(r.score, -i) for i, r in enumerate(self.results) if r.ok]
-        return -max(ok)[1] if ok else -1
+        ranking = self.ranking
+        return ranking[0] if ranking and self.results[ranking[0]].ok else -1
