@@ -12,13 +12,13 @@ import importlib.metadata
 import os
 import re
 import threading
-import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 import pluggy
 
 from . import hookspecs
+from .reward import exception_summary
 
 __all__ = ["PluginHost", "PluginInfo", "Registration", "get_host", "reset_host"]
 
@@ -99,7 +99,7 @@ class PluginHost:
         try:
             module = importlib.import_module("rmg.core.judge")
         except Exception as exc:  # noqa: BLE001 - even a broken built-in must not break the host
-            info.errors.append(f"import of rmg.core.judge failed: {_one_line(exc)}")
+            info.errors.append(f"import of rmg.core.judge failed: {exception_summary(exc)}")
             return
         self.add_plugin(module, BUILTIN, info=info)
 
@@ -117,7 +117,7 @@ class PluginHost:
             except BaseException as exc:  # noqa: BLE001 - a broken plugin never breaks the host
                 if isinstance(exc, KeyboardInterrupt):
                     raise
-                info.errors.append(f"import of {ep.value} failed: {_one_line(exc)}")
+                info.errors.append(f"import of {ep.value} failed: {exception_summary(exc)}")
                 continue
             self.add_plugin(module, dist_name, info=info)
 
@@ -131,7 +131,7 @@ class PluginHost:
             try:
                 self.pm.register(plugin, name=name)
             except Exception as exc:  # noqa: BLE001
-                info.errors.append(f"invalid plugin: {_one_line(exc)}")
+                info.errors.append(f"invalid plugin: {exception_summary(exc)}")
                 return info
             for impl_hook in ("register_rewards", "register_judges", "register_models", "register_benchmarks"):
                 hook = getattr(self.pm.hook, impl_hook)
@@ -143,7 +143,7 @@ class PluginHost:
                     try:
                         impl.function(register=self._registrar(collection, info))
                     except Exception as exc:  # noqa: BLE001
-                        info.errors.append(f"{impl_hook} raised {_one_line(exc)}")
+                        info.errors.append(f"{impl_hook} raised {exception_summary(exc)}")
             if self._has_impl("register_commands", name):
                 info.hooks.append("register_commands")
             return info
@@ -185,7 +185,7 @@ class PluginHost:
             try:
                 impl.function(cli=cli)
             except Exception as exc:  # noqa: BLE001
-                message = f"register_commands raised {_one_line(exc)}"
+                message = f"register_commands raised {exception_summary(exc)}"
                 errors.append(f"{impl.plugin_name}: {message}")
                 self.plugins.setdefault(impl.plugin_name, PluginInfo(impl.plugin_name)).errors.append(message)
         return errors
@@ -203,12 +203,6 @@ def _version(dist: str) -> str:
         return importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError:
         return ""
-
-
-def _one_line(exc: BaseException) -> str:
-    where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
-    at = f" ({where[0].filename}:{where[0].lineno})" if where else ""
-    return f"{type(exc).__name__}: {exc}{at}"
 
 
 _host: PluginHost | None = None

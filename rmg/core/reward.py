@@ -168,9 +168,14 @@ def _describe(exc: BaseException) -> tuple[RewardStatus, str]:
         return RewardStatus.invalid_input, str(exc)
     if isinstance(exc, ValidationError):
         return RewardStatus.invalid_input, str(exc)
+    return RewardStatus.error, exception_summary(exc)
+
+
+def exception_summary(exc: BaseException) -> str:
+    """`Type: message (at file:line)`, the line being where it was raised: one line for a report."""
     where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
     at = f" (at {where[0].filename}:{where[0].lineno})" if where else ""
-    return RewardStatus.error, f"{type(exc).__name__}: {exc}{at}"
+    return f"{type(exc).__name__}: {exc}{at}"
 
 
 def _run_coroutine(coro: Any) -> Any:
