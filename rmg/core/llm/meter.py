@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from .base import Usage
+from .base import ChatResponse, Usage
 
 __all__ = ["LoopSemaphores", "MeteredModel", "UsageMeter"]
 
@@ -44,6 +46,23 @@ class MeteredModel:
     def reset_usage(self) -> Usage:
         """Start the total afresh; returns the total so far."""
         return self._meter.reset()
+
+    async def _through_cache(
+        self, cache: Any, request: dict[str, Any], call: Callable[[], Awaitable[ChatResponse]]
+    ) -> ChatResponse:
+        """Serve `request` from the response cache (a `ResponseCache` or None), else `call()` and
+        keep its answer; either way the usage counts (a hit as a cached call)."""
+        key = cache.key(request) if cache is not None else None
+        if key is not None:
+            hit = cache.get(key)
+            if hit is not None:
+                self._meter.add(hit.usage)
+                return hit
+        response = await call()
+        self._meter.add(response.usage)
+        if key is not None:
+            cache.put(key, response)
+        return response
 
 
 class LoopSemaphores:

@@ -240,18 +240,8 @@ class OpenAIChatModel(MeteredModel):
         """
         timeout = float(options.pop("timeout", self.timeout))
         request = self._request(messages, temperature, max_tokens, options)
-        key = None
-        if self.cache is not None:
-            key = self.cache.key({"base_url": self.base_url, **request})
-            hit = self.cache.get(key)
-            if hit is not None:
-                self._meter.add(hit.usage)
-                return hit
-        response = await self._with_retries(request, timeout)
-        self._meter.add(response.usage)
-        if key is not None and self.cache is not None:
-            self.cache.put(key, response)
-        return response
+        return await self._through_cache(self.cache, {"base_url": self.base_url, **request},
+                                         lambda: self._with_retries(request, timeout))
 
     def _request(self, messages: list[dict[str, str]], temperature: float | None, max_tokens: int | None,
                  options: dict[str, Any]) -> dict[str, Any]:

@@ -98,27 +98,20 @@ class VLLMChatModel(MeteredModel):
             sampling["temperature"] = temperature
         if max_tokens is not None:
             sampling["max_tokens"] = max_tokens
-        key = None
-        if self.cache is not None:
-            key = self.cache.key({"backend": "vllm", "model": self.name, "messages": messages, **sampling})
-            hit = self.cache.get(key)
-            if hit is not None:
-                self._meter.add(hit.usage)
-                return hit
+        cache_key = {"backend": "vllm", "model": self.name, "messages": messages, **sampling}
+        return await self._through_cache(self.cache, cache_key, lambda: self._answer(messages, sampling, timeout))
+
+    async def _answer(self, messages: list[dict[str, str]], sampling: dict[str, Any], timeout: float) -> ChatResponse:
         await self.start()
         try:
             async with self._semaphores.get():
-                response = await asyncio.wait_for(self._generate(messages, sampling), timeout)
+                return await asyncio.wait_for(self._generate(messages, sampling), timeout)
         except asyncio.TimeoutError:
             raise ChatTimeout(f"vLLM {self.name}: no answer within {timeout:g}s", retryable=True) from None
         except ChatError:
             raise
         except Exception as exc:
             raise ChatError(f"vLLM {self.name}: {type(exc).__name__}: {exc}") from exc
-        self._meter.add(response.usage)
-        if key is not None and self.cache is not None:
-            self.cache.put(key, response)
-        return response
 
     async def _generate(self, messages: list[dict[str, str]], sampling: dict[str, Any]) -> ChatResponse:
         from vllm import SamplingParams
