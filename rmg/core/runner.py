@@ -25,6 +25,7 @@ from typing import Any, AsyncIterable, AsyncIterator, Iterable, Iterator
 from pydantic import ValidationError
 
 from .compose import Leaf, Node, evaluate_node, iter_leaves
+from .llm.meter import LoopSemaphores
 from .reward import Kind, Reward
 from .schema import RewardResult, RewardStatus, Sample, ScoredSample
 from .spec import parse_spec
@@ -77,7 +78,8 @@ class Runner:
         self._rule_index = {id(leaf): i for i, leaf in enumerate(rule_leaves)}
         self._pool: Any = None
         self._pool_lock = threading.Lock()
-        self._semaphores: dict[int, asyncio.Semaphore] = {}
+        # One semaphore per event loop (each stream() runs its own), pruned as loops close.
+        self._semaphores = LoopSemaphores(self.concurrency)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def __enter__(self) -> Runner:
@@ -125,9 +127,7 @@ class Runner:
                 return [RewardResult.failure(RewardStatus.error, message) for _ in range(n)]
         if reward.kind is Kind.rule:
             return reward.evaluate(sample)
-        loop_id = id(asyncio.get_running_loop())
-        semaphore = self._semaphores.setdefault(loop_id, asyncio.Semaphore(self.concurrency))
-        async with semaphore:
+        async with self._semaphores.get():
             try:
                 return await asyncio.wait_for(reward.aevaluate(sample), self.model_timeout)
             except asyncio.TimeoutError:
