@@ -53,7 +53,7 @@ class ChatResponse:
     model: str = ""
     finish_reason: str | None = None
     cached: bool = False
-    raw: Any = None
+    raw: Any = None  # what the backend got: the decoded JSON body for OpenAI-compatible servers
 
 
 class ChatError(Exception):

@@ -9,9 +9,10 @@ client and one concurrency semaphore per running loop (a model built at import t
 `asyncio.run` in any thread; the concurrency limit applies per loop). States of closed loops are
 dropped. Token usage is summed on the instance under a lock (`model.usage`, a snapshot).
 
-Requests go through the SDK's generic `client.post("/chat/completions", cast_to=ChatCompletion)`:
-the request body is sent as given, so server-specific options (vLLM's `top_k`, `min_p`,
-`repetition_penalty`, `chat_template_kwargs`, ...) work as plain keyword options. The HTTP
+Requests go through the SDK's generic `client.post("/chat/completions", cast_to=bytes)`: the
+request body is sent as given, so server-specific options (vLLM's `top_k`, `min_p`,
+`repetition_penalty`, `chat_template_kwargs`, ...) work as plain keyword options, and the answer
+is decoded here into a plain dict (`ChatResponse.raw`), cheaper than the SDK's typed models. The HTTP
 transport is aiohttp when `openai[aiohttp]` is installed (the SDK's own option, about twice the
 throughput of httpx at high concurrency here), else httpx.
 """
@@ -19,6 +20,7 @@ throughput of httpx at high concurrency here), else httpx.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import sys
@@ -256,21 +258,19 @@ class OpenAIChatModel(MeteredModel):
         return {k: v for k, v in request.items() if v is not None}
 
     async def _with_retries(self, request: dict[str, Any], timeout: float) -> ChatResponse:
-        from openai.types.chat import ChatCompletion
-
         state = self._state()
         await self._closer_started(state)
         attempts = self.retry.max_retries + 1
         for attempt in range(attempts):
             try:
                 async with state.semaphore, _deadline(timeout):
-                    # `post` rather than `chat.completions.create`: the same request, auth, error
-                    # mapping and parsing, without the per-call typed-params transform (40% of the
-                    # client's CPU here), and server-specific options (vLLM's top_k...) pass as is.
-                    completion = await state.client().post(
-                        "/chat/completions", body=request, cast_to=ChatCompletion,
-                        options={"timeout": timeout})
-                return self._parse(completion)
+                    # `post` rather than `chat.completions.create`: the same request, auth and error
+                    # mapping, without the per-call typed-params transform (40% of the client's CPU
+                    # here), and server-specific options (vLLM's top_k...) pass as is. The body comes
+                    # back as bytes: building the SDK's ChatCompletion model cost another 15%.
+                    body = await state.client().post(
+                        "/chat/completions", body=request, cast_to=bytes, options={"timeout": timeout})
+                return self._parse(body)
             except ChatError as exc:
                 error, retry_after = exc, None
             except (TimeoutError, asyncio.TimeoutError):
@@ -286,40 +286,41 @@ class OpenAIChatModel(MeteredModel):
             await asyncio.sleep(self.retry.delay(attempt, retry_after, self._rng))
         raise AssertionError("unreachable")
 
-    def _parse(self, completion: Any) -> ChatResponse:
-        if isinstance(completion, str):  # the SDK hands back the text of a body that is not JSON
-            raise ChatError(f"malformed response from {self.base_url}: not JSON: {completion[:200]!r}",
-                            retryable=True)
-        choices = getattr(completion, "choices", None)
-        if choices is not None and not isinstance(choices, list):
-            raise ChatError(f"malformed response from {self.base_url}: choices is {type(choices).__name__}",
-                            retryable=True)
-        if not choices:
-            raise ChatError(f"malformed response from {self.base_url}: no choices", retryable=True)
+    def _parse(self, body: bytes) -> ChatResponse:
+        """A ChatResponse from the body of a chat completion; `raw` keeps the decoded JSON."""
+        where = self.base_url or "api.openai.com"
+        try:
+            completion = json.loads(body)
+        except ValueError:
+            raise ChatError(f"malformed response from {where}: not JSON: {body[:200]!r}", retryable=True) from None
+        choices = completion.get("choices") if isinstance(completion, dict) else None
+        if not isinstance(choices, list) or not choices:
+            what = "no choices" if choices in (None, []) else f"choices is {type(choices).__name__}"
+            raise ChatError(f"malformed response from {where}: {what}", retryable=True)
         try:
             choice = choices[0]
-            message = choice.message
-            content = message.content
+            message = choice["message"]
+            content = message.get("content")
             if content is not None and not isinstance(content, str):
                 raise TypeError(f"content is {type(content).__name__}")
             content, think = split_think(content or "")
             reasoning = join_reasoning(reasoning_from_fields(message), think)
-            usage = _usage(getattr(completion, "usage", None))
-        except (AttributeError, TypeError, ValueError) as exc:
-            raise ChatError(f"malformed response from {self.base_url}: {exc}", retryable=True) from exc
+            usage = _usage(completion.get("usage"))
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise ChatError(f"malformed response from {where}: {type(exc).__name__}: {exc}", retryable=True) from exc
         return ChatResponse(content=content, reasoning=reasoning, usage=usage,
-                            model=getattr(completion, "model", None) or self.name,
-                            finish_reason=getattr(choice, "finish_reason", None), raw=completion)
+                            model=completion.get("model") or self.name,
+                            finish_reason=choice.get("finish_reason"), raw=completion)
 
 
 def _usage(raw: Any) -> Usage:
     usage = Usage(calls=1)
-    if raw is None:
+    if not isinstance(raw, dict):
         return usage
-    usage.prompt_tokens = int(getattr(raw, "prompt_tokens", 0) or 0)
-    usage.completion_tokens = int(getattr(raw, "completion_tokens", 0) or 0)
-    details = getattr(raw, "completion_tokens_details", None)
-    usage.reasoning_tokens = int(getattr(details, "reasoning_tokens", 0) or 0) if details is not None else 0
+    usage.prompt_tokens = int(raw.get("prompt_tokens") or 0)
+    usage.completion_tokens = int(raw.get("completion_tokens") or 0)
+    details = raw.get("completion_tokens_details")
+    usage.reasoning_tokens = int(details.get("reasoning_tokens") or 0) if isinstance(details, dict) else 0
     return usage
 
 
