@@ -5,7 +5,9 @@ answers instantly, in rmg's judge format or in RM-Gallery's (`<violation>[]</vio
 is measured is each framework's cost of dispatching judge calls: prompt building, the HTTP client,
 parsing, concurrency. Contenders, interleaved round by round (medians reported):
 
-- rmg: `rmg.evaluate(judge, samples, concurrency=256)`, pointwise judge, cache off.
+- rmg: `rmg.evaluate(judge, samples, concurrency=256)`, pointwise judge, cache off; once with
+  its calls made from this process's event loop, once with `model_processes=2` (two child
+  processes make the calls, each with its own loop and HTTP clients).
 - RM-Gallery 0.1.7: `base_helpfulness_pointwise` (an LLM rubric judge) with its `OpenaiLLM`
   pointed at the same server, through `evaluate_batch(samples, max_workers=256)` (asyncio.to_thread
   onto the default thread pool), and, as a second RM-Gallery figure, `rm.evaluate` mapped over a
@@ -33,6 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PEER = ROOT / "bench" / ".peers" / "rm-gallery" / "bin" / "python"
 RESULTS = ROOT / "bench" / "results" / "judge.md"
+RMG_ONE = "rmg (async, concurrency 256)"
+RMG_TWO = "rmg (async, concurrency 256, model_processes=2)"
 
 SERVER = r"""
 import sys
@@ -102,7 +106,7 @@ def stop_server(proc: subprocess.Popen[str]) -> int:
     return requests
 
 
-def run_rmg(url: str, calls: int) -> dict[str, float]:
+def run_rmg(url: str, calls: int, model_processes: int = 1) -> dict[str, float]:
     import rmg
     from rmg.core.judge import JudgeReward
 
@@ -110,10 +114,11 @@ def run_rmg(url: str, calls: int) -> dict[str, float]:
                         model="scripted-judge", base_url=url, cache=False, max_retries=0)
     make = [rmg.Sample.of(f"answer {i}: a function calling itself", prompt="Explain recursion briefly.")
             for i in range(calls + 256)]
-    list(rmg.evaluate(judge, make[:256], concurrency=256))  # warm-up: imports, connections
-    started = time.perf_counter()
-    out = list(rmg.evaluate(judge, make[256:], concurrency=256))
-    seconds = time.perf_counter() - started
+    with rmg.Runner(judge, concurrency=256, model_processes=model_processes) as runner:
+        list(runner.stream(make[:256]))  # warm-up: imports, connections, child processes
+        started = time.perf_counter()
+        out = list(runner.stream(make[256:]))
+        seconds = time.perf_counter() - started
     scored = sum(1 for s in out if s.result.ok and s.result.score == (8 - 1) / 9)
     return {"calls": calls, "seconds": seconds, "scored": scored}
 
@@ -132,7 +137,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=3000, help="judge calls per contender per round")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    contenders = ["rmg (async, concurrency 256)"]
+    contenders = [RMG_ONE, RMG_TWO]
     if PEER.exists():
         contenders += ["RM-Gallery evaluate_batch(max_workers=256)", "RM-Gallery rm.evaluate on 64 threads"]
     else:
@@ -145,7 +150,7 @@ def main() -> None:
         for round_no in range(args.rounds):
             for name in contenders:
                 if name.startswith("rmg"):
-                    result = run_rmg(url, args.calls)
+                    result = run_rmg(url, args.calls, 2 if name == RMG_TWO else 1)
                 elif "evaluate_batch" in name:
                     result = run_peer(url, args.calls, "evaluate_batch")
                 else:
@@ -166,7 +171,7 @@ def main() -> None:
 
 def write_report(args: argparse.Namespace, medians: dict[str, float], rates: dict[str, list[float]], served: int,
                  checks: list[str]) -> None:
-    rmg_rate = medians["rmg (async, concurrency 256)"]
+    rmg_rate = max(medians[RMG_ONE], medians[RMG_TWO])
     peers = {k: v for k, v in medians.items() if not k.startswith("rmg")}
     best_peer = max(peers.values()) if peers else None
     load = os.getloadavg()
@@ -190,8 +195,8 @@ def write_report(args: argparse.Namespace, medians: dict[str, float], rates: dic
         lines.append(f"| {name} | {median:,.0f} | {', '.join(f'{r:,.0f}' for r in rates[name])} |")
     lines.append("")
     if best_peer:
-        lines.append(f"rmg / best RM-Gallery figure: **{rmg_rate / best_peer:.1f}x** "
-                     f"(vs evaluate_batch: {rmg_rate / peers.get('RM-Gallery evaluate_batch(max_workers=256)', best_peer):.1f}x). "
+        lines.append(f"Best rmg figure ({rmg_rate:,.0f} calls/s) / best RM-Gallery figure: **{rmg_rate / best_peer:.1f}x** "
+                     f"(in-process rmg: {medians[RMG_ONE] / best_peer:.1f}x). "
                      "Targets: >= 1,000 calls/s and >= 5x RM-Gallery.")
     lines += ["", "Checks (each contender's verdicts compared with the scripted answer):"]
     lines += [f"- {c}" for c in checks] or ["- every call of every contender was scored as scripted"]

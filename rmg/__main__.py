@@ -1,3 +1,4 @@
 from rmg.cli.main import main
 
-main()
+if __name__ == "__main__":  # spawned children (model_processes) import this module too
+    main()

@@ -17,6 +17,9 @@ def runner_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--workers", type=int, default=None, help="Processes for rule rewards (default: CPU count)."),
         click.option("--concurrency", type=int, default=64, show_default=True,
                      help="Model calls in flight at once."),
+        click.option("--model-processes", type=int, default=1, show_default=True,
+                     help="Processes that make model calls; more than 1 only helps when this process's CPU "
+                          "is the bound (hundreds of calls/s to a fast endpoint)."),
         click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
                      help="Set a reward parameter (KEY, or REWARD.KEY for one reward of a composition)."),
         click.option("--principle", "principles", multiple=True, help="Judge principle (repeatable)."),
@@ -62,6 +65,7 @@ def make_runner(spec: str, options: dict[str, Any]) -> Any:
             workers=options.get("workers"),
             concurrency=options.get("concurrency") or 64,
             timeout=options.get("timeout"),
+            model_processes=options.get("model_processes") or 1,
         )
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from None

@@ -25,6 +25,7 @@ from typing import Any, AsyncIterable, AsyncIterator, Iterable, Iterator
 from pydantic import ValidationError
 
 from .compose import Leaf, Node, evaluate_node, iter_leaves
+from .dispatch import ModelProcessPool, check_picklable
 from .llm.meter import LoopSemaphores
 from .reward import Kind, Reward
 from .schema import RewardResult, RewardStatus, Sample, ScoredSample
@@ -35,7 +36,6 @@ __all__ = ["Runner", "aevaluate", "best_of_n", "evaluate", "rank"]
 DEFAULT_TIMEOUT = 30.0  # rule rewards: a CPU check that needs longer is stuck
 DEFAULT_MODEL_TIMEOUT = 300.0  # model rewards: a judge call may retry with backoff and reason at length
 
-# Rewards live in each worker from the pool's start; a task names its reward by index.
 _worker_rewards: list[Reward] = []
 
 
@@ -52,7 +52,10 @@ class Runner:
     """Holds the parsed spec, the process pool and the limits; reusable across batches.
 
     `timeout` is the wall-clock budget of one reward on one sample; when not given it is
-    30 s for rule rewards and 300 s for model rewards. `workers=0` runs rule rewards in this process (no hard budget: for debugging only).
+    30 s for rule rewards and 300 s for model rewards. `workers=0` runs rule rewards in this
+    process (no hard budget: for debugging only).
+    `model_processes=N` (N > 1) makes model-reward calls from N child processes (see `rmg.core.dispatch`):
+    worth it only when this process's CPU is the bound, i.e. hundreds of calls/s to a fast endpoint.
     """
 
     def __init__(
@@ -65,6 +68,7 @@ class Runner:
         concurrency: int = 64,
         timeout: float | None = None,
         max_pending: int | None = None,
+        model_processes: int = 1,
     ) -> None:
         self.node: Node = parse_spec(spec, params, soft=soft_params)
         self.leaves: list[Leaf] = list(iter_leaves(self.node))
@@ -73,13 +77,21 @@ class Runner:
         self.timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
         self.model_timeout = timeout if timeout is not None else DEFAULT_MODEL_TIMEOUT
         self.max_pending = max_pending or max(4 * max(self.workers, 1), 2 * self.concurrency, 8)
-        rule_leaves = [leaf for leaf in self.leaves if leaf.reward.kind is Kind.rule]
-        self._rule_rewards = [leaf.reward for leaf in rule_leaves]
-        self._rule_index = {id(leaf): i for i, leaf in enumerate(rule_leaves)}
+        self.model_processes = max(1, int(model_processes))
+        self._rule_rewards, self._rule_index = self._by_kind(Kind.rule)
+        self._model_rewards, self._model_index = self._by_kind(Kind.model)
+        if self.model_processes > 1 and self._model_rewards:
+            check_picklable(self._model_rewards)  # fail now, naming the reward, not per sample
         self._pool: Any = None
+        self._model_pool: ModelProcessPool | None = None
         self._pool_lock = threading.Lock()
         # One semaphore per event loop (each stream() runs its own), pruned as loops close.
         self._semaphores = LoopSemaphores(self.concurrency)
+
+    def _by_kind(self, kind: Kind) -> tuple[list[Reward], dict[int, int]]:
+        # Pools hold the rewards from their start; a task names its reward by index.
+        leaves = [leaf for leaf in self.leaves if leaf.reward.kind is kind]
+        return [leaf.reward for leaf in leaves], {id(leaf): i for i, leaf in enumerate(leaves)}
 
     # -- lifecycle -------------------------------------------------------------------------------
     def __enter__(self) -> Runner:
@@ -91,9 +103,12 @@ class Runner:
     def close(self) -> None:
         with self._pool_lock:
             pool, self._pool = self._pool, None
+            model_pool, self._model_pool = self._model_pool, None
         if pool is not None:
             pool.stop()
             pool.join()
+        if model_pool is not None:
+            model_pool.close()
 
     def _get_pool(self) -> Any:
         with self._pool_lock:
@@ -106,6 +121,12 @@ class Runner:
                 blob = pickle.dumps(self._rule_rewards)
                 self._pool = ProcessPool(max_workers=self.workers, initializer=_init_worker, initargs=(blob,))
             return self._pool
+
+    def _get_model_pool(self) -> ModelProcessPool:
+        with self._pool_lock:
+            if self._model_pool is None:
+                self._model_pool = ModelProcessPool(self._model_rewards, self.model_processes)
+            return self._model_pool
 
     # -- evaluating one leaf ---------------------------------------------------------------------
     async def _leaf(self, leaf: Leaf, sample: Sample) -> list[RewardResult]:
@@ -128,11 +149,26 @@ class Runner:
         if reward.kind is Kind.rule:
             return reward.evaluate(sample)
         async with self._semaphores.get():
+            call = self._in_model_process(leaf, sample) if self.model_processes > 1 else reward.aevaluate(sample)
             try:
-                return await asyncio.wait_for(reward.aevaluate(sample), self.model_timeout)
+                return await asyncio.wait_for(call, self.model_timeout)
             except asyncio.TimeoutError:
                 message = f"{leaf.label} exceeded its {self.model_timeout:g}s budget"
                 return [RewardResult.failure(RewardStatus.timeout, message) for _ in range(n)]
+
+    async def _in_model_process(self, leaf: Leaf, sample: Sample) -> list[RewardResult]:
+        pool = self._get_model_pool()
+        task = None
+        try:
+            task, future = pool.submit(self._model_index[id(leaf)], sample)
+            return await asyncio.wrap_future(future)
+        except asyncio.CancelledError:  # the budget ran out, or the caller stopped early
+            if task is not None:
+                pool.cancel(task)
+            raise
+        except Exception as exc:  # noqa: BLE001 - a child that died or never started
+            message = f"{leaf.label}: {exc}"
+            return [RewardResult.failure(RewardStatus.error, message) for _ in range(max(len(sample.candidates), 1))]
 
     async def ascore(self, sample: Sample | dict[str, Any] | Exception, index: int = 0) -> ScoredSample:
         """Score one sample (an exception in its place is reported as an invalid input)."""
