@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+
+from rmg.core.plugins import reset_host
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_PLUGINS = Path(__file__).parent / "fixtures" / "plugins"
@@ -41,6 +44,8 @@ def testkit_path(plugin_dirs: dict[str, Path]) -> Path:
     path = plugin_dirs["testkit"]
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
+        importlib.invalidate_caches()
+        reset_host(None)  # a host loaded by an earlier test did not see testkit: discover again
     return path
 
 
