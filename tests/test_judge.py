@@ -296,3 +296,16 @@ def test_a_langchain_fake_chat_model_can_be_the_judge() -> None:
     fake = FakeListChatModel(responses=['{"critique": "fine", "score": 10}'])
     result = JudgeReward(principles=["p"], model=fake, cache=False).evaluate(rmg.Sample.of("x", prompt="q"))[0]
     assert result.ok and result.score == 1.0 and result.reason == "fine"
+
+
+def test_a_judge_used_from_python_writes_no_response_cache_unless_asked(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI caches by default (tested with the alignment plugin); a library call must not fill the disk."""
+    monkeypatch.setenv("RMG_CACHE_DIR", str(tmp_path / "cache"))
+    with ScriptedLLMServer('{"score": 9}') as server:
+        plain = JudgeReward(model="m", base_url=server.base_url, principles=["Be right"])
+        assert plain.evaluate(rmg.Sample.of("answer"))[0].ok
+        assert not (tmp_path / "cache").exists()
+        cached = JudgeReward(model="m", base_url=server.base_url, principles=["Be right"], cache=True)
+        assert cached.evaluate(rmg.Sample.of("answer"))[0].ok
+        assert (tmp_path / "cache" / "llm.sqlite").is_file()

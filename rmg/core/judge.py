@@ -114,7 +114,8 @@ with warnings.catch_warnings():
         api_key: str | None = Field(None, exclude=True, repr=False, description="API key (or RMG_API_KEY / OPENAI_API_KEY)")
         temperature: float = Field(0.0, description="sampling temperature of the judge")
         max_tokens: int = Field(2048, description="most tokens per judge answer (critique included)")
-        cache: bool = Field(True, description="keep answers in the on-disk response cache (re-runs are free)")
+        cache: bool = Field(False, description="keep answers in the on-disk response cache (re-runs are free); "
+                                              "`rmg score` turns it on unless --no-cache")
         template: str | None = Field(None, description="custom prompt text or file; see rmg.core.judge_templates")
         swap: bool = Field(True, description="pairwise: judge both orders to cancel position bias")
         definition: str | None = Field(None, description="a registered judge definition name, or a YAML/JSON file")
