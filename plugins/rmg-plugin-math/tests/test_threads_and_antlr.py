@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 from answer_forms import CASES
 
@@ -79,3 +81,29 @@ def test_notes_name_the_antlr_runtime_for_rmg_show() -> None:
     flagged = symbolic.notes_for("4.9.3")[0]
     assert "4.9.3" in flagged and "differ" in flagged
     assert "4.9" not in symbolic.notes_for("4.13.2")[0].replace("4.13.2", "")
+
+
+UNDER_ANTLR_4_9 = r"""
+import rmg
+cases = [(r"\boxed{\frac{1}{2}}", "0.5"), (r"\boxed{\sqrt{2}/2}", r"\frac{\sqrt{2}}{2}"),
+         (r"\boxed{x^2+2x+1}", "(x+1)^2"), (r"\boxed{x^2+2x+2}", "(x+1)^2")]
+out = rmg.evaluate("math.accuracy", [rmg.Sample.of(r, reference=g) for r, g in cases], workers=0)
+print(" ".join(f"{s.result.score:g}" for s in out))
+"""
+
+
+def test_a_real_antlr_4_9_3_runtime_is_warned_about_once_and_reported_by_rmg_show(tmp_path: Path) -> None:
+    """With the runtime verl environments pin (really installed, first on the path): one RuntimeWarning
+    naming 4.9.3, `rmg show` flags it, and symbolic comparisons still score right."""
+    target = tmp_path / "antlr49"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
+                    "antlr4-python3-runtime==4.9.3"], check=True, timeout=300)
+    env = {**os.environ, "PYTHONPATH": str(target), "COLUMNS": "250"}
+    done = subprocess.run([sys.executable, "-W", "always", "-c", UNDER_ANTLR_4_9], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "1", "1", "0"], done.stdout + done.stderr
+    assert done.stderr.count("RuntimeWarning: antlr4-python3-runtime 4.9.3 is installed") == 1, done.stderr
+    shown = subprocess.run([sys.executable, "-m", "rmg", "show", "math.accuracy"], capture_output=True, text=True,
+                           env=env, timeout=120)
+    assert "antlr4-python3-runtime 4.9.3 is installed" in shown.stdout, shown.stdout + shown.stderr
