@@ -27,6 +27,8 @@ from typing import Any
 
 import rmg
 
+from .precompile import precompile
+
 __all__ = ["Plan", "plan_from_reference", "outputs_match", "values_match"]
 
 _TEST_KEYS = ("tests", "test", "test_code", "test_list", "asserts")
@@ -109,7 +111,10 @@ def _asserts_plan(tests: Any, setup: Any, entry_point: Any, prefix: Any) -> Plan
     tests_only = [source for kind, source in units if kind == "test"]
     if not tests_only:
         raise rmg.InvalidInput("the reference has no tests")
-    return Plan(job={"mode": "asserts", "units": units}, labels=[_label(t) for t in tests_only], prefix=prefix or "")
+    # Compiled once here for every candidate and run (the sandbox compiles what this cannot).
+    compiled = [(kind, precompile(source, f"<test {i}>" if kind == "test" else "<test setup>") or source)
+                for i, (kind, source) in enumerate(units)]
+    return Plan(job={"mode": "asserts", "units": compiled}, labels=[_label(t) for t in tests_only], prefix=prefix or "")
 
 
 def _stdio_plan(inputs: Any, outputs: Any) -> Plan:

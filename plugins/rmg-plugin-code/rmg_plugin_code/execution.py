@@ -23,6 +23,7 @@ import rmg
 from . import sandbox
 from .cases import Plan, outputs_match, plan_from_reference, values_match
 from .extract import extract_code
+from .precompile import precompile
 
 __all__ = ["CodeExecution"]
 
@@ -79,13 +80,15 @@ class CodeExecution(rmg.Reward):
         if not code.strip():
             return _verdict(0.0, "no code found in the response", total, [], {})
         program = plan.prefix + ("\n" if plan.prefix and not plan.prefix.endswith("\n") else "") + code
-        try:
-            ast.parse(program)
-        except SyntaxError as exc:  # no sandbox needed to know this fails
-            return _verdict(0.0, f"the code does not parse: line {exc.lineno}: {exc.msg}", total, [], {})
-        except (ValueError, MemoryError, RecursionError) as exc:
-            return _verdict(0.0, f"the code cannot be compiled: {type(exc).__name__}", total, [], {})
-        outcome = sandbox.run(program, plan.job, self._limits(), site_packages=self.site_packages)
+        compiled = precompile(program, "<solution>")
+        if compiled is None:
+            try:
+                ast.parse(program)
+            except SyntaxError as exc:  # no sandbox needed to know this fails
+                return _verdict(0.0, f"the code does not parse: line {exc.lineno}: {exc.msg}", total, [], {})
+            except (ValueError, MemoryError, RecursionError) as exc:
+                return _verdict(0.0, f"the code cannot be compiled: {type(exc).__name__}", total, [], {})
+        outcome = sandbox.run(compiled or program, plan.job, self._limits(), site_packages=self.site_packages)
         tests = _judge(plan, outcome)
         passed = sum(1 for t in tests if t["passed"])
         score = passed / total if total else 0.0

@@ -80,6 +80,21 @@ def test_files_written_to_shared_tmp_stay_in_the_sandbox():
     assert not os.path.exists(marker), "a write to /tmp reached the host"
 
 
+def test_a_file_left_in_the_shared_tmp_is_gone_for_the_next_run():
+    name = f"/tmp/rmg-leftover-{os.getpid()}"
+    leave = f"import os\nopen({name!r}, 'w').write('secret')\nos.chmod({name!r}, 0o666)\n" + GOOD
+    assert score(leave).score == 1.0
+    assert score(f"import os\nassert not os.path.exists({name!r}), 'left over'\n" + GOOD).score == 1.0
+
+
+def test_a_system_v_shared_memory_segment_is_removed_when_its_run_ends():
+    shmget = "import ctypes\nshmget = ctypes.CDLL(None).shmget\n"
+    key = 0x52474D31
+    leave = shmget + f"assert shmget({key}, 4096, 0o1666) >= 0\n" + GOOD  # IPC_CREAT | 0666
+    assert score(leave).score == 1.0
+    assert score(shmget + f"assert shmget({key}, 0, 0) == -1, 'left over'\n" + GOOD).score == 1.0
+
+
 def test_opening_a_socket_fails():
     code = "import socket\nsocket.create_connection(('1.1.1.1', 53), timeout=3)\n" + GOOD
     result = score(code)

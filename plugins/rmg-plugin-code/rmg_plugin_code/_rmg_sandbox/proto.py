@@ -55,15 +55,22 @@ def host_pid() -> int:
         return os.getpid()
 
 
-def write_frame(fd: int, obj: dict[str, Any]) -> None:
+def encode_frame(obj: dict[str, Any]) -> bytes:
     data = marshal.dumps(obj)
-    data = len(data).to_bytes(4, "little") + data
+    return len(data).to_bytes(4, "little") + data
+
+
+def write_all(fd: int, data: bytes) -> None:
     while data:
         try:
             n = os.write(fd, data)
         except BrokenPipeError:
             return
         data = data[n:]
+
+
+def write_frame(fd: int, obj: dict[str, Any]) -> None:
+    write_all(fd, encode_frame(obj))
 
 
 def read_all(fd: int) -> bytes:

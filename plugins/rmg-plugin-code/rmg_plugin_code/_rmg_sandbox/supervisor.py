@@ -15,7 +15,7 @@ import time
 
 from . import worker
 from .isolate import kill_uid
-from .proto import PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, SIGKILL, FrameReader, prctl, write_frame
+from .proto import PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, SIGKILL, FrameReader, encode_frame, prctl, write_all
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -50,11 +50,37 @@ class Relay:
         return not self.exceeded
 
 
+class Results:
+    """Frames for the host, sent together when the run ends (or once 64 KB pile up), so the host
+    wakes once a run rather than once a test. Only this process holds them: a crash of the code
+    loses none."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd, self.data = fd, bytearray()
+
+    def add(self, frame: dict[str, Any]) -> None:
+        self.data += encode_frame(frame)
+        if len(self.data) >= 1 << 16:
+            self.flush()
+
+    def flush(self) -> None:
+        write_all(self.fd, bytes(self.data))
+        del self.data[:]
+
+
 def supervise(job: dict[str, Any], result_fd: int, out_fd: int, active: dict[str, Any]) -> None:
     """Run every unit of the job, report each verdict on `result_fd`, then clean up."""
+    results = Results(result_fd)
+    try:
+        _supervise(job, results, out_fd, active)
+    finally:
+        results.flush()
+
+
+def _supervise(job: dict[str, Any], results: Results, out_fd: int, active: dict[str, Any]) -> None:
     prctl(PR_SET_CHILD_SUBREAPER, 1)
     prctl(PR_SET_DUMPABLE, 0)
-    write_frame(result_fd, {"t": "env", "active": active})
+    results.add({"t": "env", "active": active})
     nonce = int.from_bytes(os.urandom(8), "little")
     limits = job["limits"]
     deadline = time.monotonic() + limits["wall"]
@@ -63,32 +89,30 @@ def supervise(job: dict[str, Any], result_fd: int, out_fd: int, active: dict[str
         for case, text in enumerate(job["inputs"]):
             if time.monotonic() >= deadline or relay.exceeded:
                 why = "the total time limit was used up" if not relay.exceeded else "the output limit was reached"
-                write_frame(result_fd, {"t": "case", "i": case, "err": "not run: " + why})
+                results.add({"t": "case", "i": case, "err": "not run: " + why})
                 continue
             stdin_fd = os.open(job["workdir"], os.O_TMPFILE | os.O_RDWR, 0o600)
             data = text.encode("utf-8", "surrogateescape")
             while data:
                 data = data[os.write(stdin_fd, data):]
             os.lseek(stdin_fd, 0, 0)
-            frame, output = run_unit(job, result_fd, nonce, case, stdin_fd, deadline, relay)
+            frame, output = run_unit(job, results, nonce, case, stdin_fd, deadline, relay)
             os.close(stdin_fd)
             frame = frame or {"t": "case", "i": case, "err": None}
             frame["out"] = output
-            write_frame(result_fd, frame)
+            results.add(frame)
     else:
         null = os.open("/dev/null", os.O_RDONLY)
-        run_unit(job, result_fd, nonce, None, null, deadline, relay)
+        run_unit(job, results, nonce, None, null, deadline, relay)
         os.close(null)
     finish(job.get("uid"))
-    write_frame(result_fd, {"t": "end"})
+    results.add({"t": "end"})
 
 
 def finish(uid: int | None) -> None:
     """Leave nothing of the run alive: if any descendant is left, kill every process of the
     run's uid (or, as PID 1 of a namespace of our own, every other process in it), then reap."""
-    try:
-        os.waitpid(-1, os.WNOHANG)  # reaps one if it has ended; others may still run
-    except ChildProcessError:
+    if not has_children():
         return  # no descendant at all (orphans are reparented to us: we are a subreaper)
     if uid:
         kill_uid(uid)
@@ -106,7 +130,23 @@ def finish(uid: int | None) -> None:
             return
 
 
-def run_unit(job: dict[str, Any], result_fd: int, nonce: int, case: int | None, stdin_fd: int, deadline: float,
+def has_children() -> bool:
+    """Whether any child of ours is left, ended or not (one read, where waitpid would raise)."""
+    try:
+        fd = os.open("/proc/thread-self/children", os.O_RDONLY)
+    except OSError:
+        try:
+            os.waitpid(-1, os.WNOHANG)  # reaps one if it has ended; others may still run
+        except ChildProcessError:
+            return False
+        return True
+    try:
+        return bool(os.read(fd, 64))
+    finally:
+        os.close(fd)
+
+
+def run_unit(job: dict[str, Any], results: Results, nonce: int, case: int | None, stdin_fd: int, deadline: float,
              relay: Relay) -> tuple[dict[str, Any] | None, str]:
     """Fork W, relay or collect its reports, enforce the time and output limits, describe how it
     ended. `case` is the stdin/stdout case index (its stdout is captured), None otherwise."""
@@ -157,7 +197,7 @@ def run_unit(job: dict[str, Any], result_fd: int, nonce: int, case: int | None, 
         for frame in reader.feed(chunk):
             if isinstance(frame, dict) and frame.pop("nonce", None) == nonce:
                 if case is None:
-                    write_frame(result_fd, frame)
+                    results.add(frame)
                 else:
                     last[:] = [frame]
         return None
@@ -194,7 +234,7 @@ def run_unit(job: dict[str, Any], result_fd: int, nonce: int, case: int | None, 
     text = b"".join(output)[: limits["output"]].decode("utf-8", "replace")
     message = _ending(killed, status, case, deadline, limits)
     if case is None:
-        write_frame(result_fd, {"t": "stop", "err": message})
+        results.add({"t": "stop", "err": message})
         return None, text
     if message is not None:
         return {"t": "case", "i": case, "err": message}, text

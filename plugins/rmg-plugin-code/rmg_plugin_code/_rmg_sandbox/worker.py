@@ -17,6 +17,23 @@ if TYPE_CHECKING:
     from typing import Any, Callable
 
 
+# The template's environment, which the host scrubbed as it does a run's: a run's usually differs
+# only in HOME and TMPDIR. Nothing in the template or the supervisor changes os.environ.
+BASE_ENV = dict(os.environ)
+
+
+def set_environment(env: dict[str, str]) -> None:
+    """Make os.environ (and the C environment) exactly `env`, touching only the keys that differ:
+    os.environ's generic clear() and update() run enough Python to copy ~90 pages."""
+    if env.keys() != BASE_ENV.keys():
+        os.environ.clear()
+        os.environ.update(env)
+        return
+    for key, value in env.items():
+        if BASE_ENV[key] != value:
+            os.environ[key] = value
+
+
 def limit_self(limits: dict[str, Any]) -> None:
     import resource
 
@@ -73,8 +90,7 @@ def enter(job: dict[str, Any], report_fd: int, stdin_fd: int, stdout_fd: int, st
         drop_privileges(job["uid"])
     prctl(PR_SET_NO_NEW_PRIVS, 1)
     os.chdir(job["workdir"])
-    os.environ.clear()
-    os.environ.update(job["env"])
+    set_environment(job["env"])
     limit_self(job["limits"])
     install_guards(job["netns"])
 
@@ -101,7 +117,8 @@ def run_worker(job: dict[str, Any], report_fd: int, nonce: int, case: int | None
 
     # The solution itself.
     try:
-        code = compile(job["code"], "<solution>", "exec")
+        source = job["code"]  # source, or the code object the host compiled as this would
+        code = compile(source, "<solution>", "exec", dont_inherit=True) if isinstance(source, str) else source
         if mode == "stdio":
             timed(lambda: exec(code, namespace))
         else:
@@ -168,7 +185,10 @@ def _run_asserts(job: dict[str, Any], namespace: dict[str, Any], timed: Any, rep
     limits = job["limits"]
     for index, (kind, source) in enumerate(job["units"]):
         try:
-            unit = compile(source, "<test %d>" % index if kind == "test" else "<test setup>", "exec")
+            unit = source
+            if isinstance(source, str):
+                unit = compile(source, "<test %d>" % index if kind == "test" else "<test setup>", "exec",
+                               dont_inherit=True)  # not this module's __future__ flags
             timed(lambda: exec(unit, namespace))
             err = None
         except BaseException as exc:  # noqa: BLE001
