@@ -37,7 +37,7 @@ __all__ = ["ModelProcessPool", "check_picklable"]
 _READY = -1  # the task id of a child's first message: rewards loaded
 
 _STOP = pickle.dumps(("stop", _READY, None, None))  # ends a child; its writer's last message
-_RESTARTS = 3  # per process slot: a reward that kills its process every time must not respawn forever
+_RESTARTS = 3  # replacements per slot, pooled: a reward that kills its process every time must not respawn forever
 
 
 def check_picklable(rewards: list[Reward]) -> bytes:
