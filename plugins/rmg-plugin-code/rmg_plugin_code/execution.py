@@ -89,6 +89,9 @@ class CodeExecution(rmg.Reward):
             except (ValueError, MemoryError, RecursionError) as exc:
                 return _verdict(0.0, f"the code cannot be compiled: {type(exc).__name__}", total, [], {})
         outcome = sandbox.run(compiled or program, plan.job, self._limits(), site_packages=self.site_packages)
+        broken = next((f.get("err") for f in outcome.frames if f.get("t") == "fatal" and f.get("infra")), None)
+        if broken:  # our failure, not the code's: an error result, never a score of 0
+            raise RuntimeError(f"{broken} (the code was not judged)")
         tests = _judge(plan, outcome)
         passed = sum(1 for t in tests if t["passed"])
         score = passed / total if total else 0.0

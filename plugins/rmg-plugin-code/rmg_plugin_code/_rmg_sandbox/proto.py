@@ -46,6 +46,22 @@ def prctl(option: int, value: int) -> bool:
     return bool(libc().prctl(option, value, 0, 0, 0) == 0)
 
 
+def privileged() -> bool:
+    """Root that can hand runs private uids. Root of a user namespace that maps only a few uids
+    (rootless containers) is not: setuid to an unmapped uid fails, so it isolates runs as a
+    non-root user would (a user namespace per run)."""
+    if os.geteuid() != 0:
+        return False
+    try:
+        with open("/proc/self/uid_map", "rb") as f:
+            ranges = [tuple(int(n) for n in line.split()) for line in f if line.strip()]
+        with open("/proc/sys/kernel/pid_max", "rb") as f:
+            span = int(f.read())
+    except (OSError, ValueError):
+        return True  # no user namespaces here: real root
+    return any(inner <= UID_BASE and UID_BASE + span <= inner + count for inner, _, count in ranges)
+
+
 def host_pid() -> int:
     """Our pid as the host sees it. /proc is the host's procfs (never remounted), so /proc/self
     names us in the host's PID namespace even from inside a new one."""

@@ -19,7 +19,9 @@ import os
 import sys
 
 from . import isolate
-from .proto import PR_SET_PDEATHSIG, SIGKILL, UID_BASE, describe, host_pid, prctl, read_all, write_frame
+from .proto import (
+    PR_SET_PDEATHSIG, SIGKILL, UID_BASE, describe, host_pid, prctl, privileged, read_all, write_frame,
+)
 from .supervisor import supervise
 
 TYPE_CHECKING = False
@@ -42,7 +44,7 @@ def launch(job: dict[str, Any], result_fd: int, out_fd: int) -> None:
     # A uid of our own (from our unique pid): concurrent runs cannot signal each other, and
     # RLIMIT_NPROC counts only this run's processes.
     uid = UID_BASE + host_pid()
-    root = os.geteuid() == 0
+    root = privileged()
     active: dict[str, Any] = isolate.unshare_ladder(root) if job.get("namespaces", True) else {}
     active["netns"] = job["netns"] = bool(active.get("netns"))
     pid = os.fork()
@@ -65,7 +67,7 @@ def launch(job: dict[str, Any], result_fd: int, out_fd: int) -> None:
             supervise(job, result_fd, out_fd, active)
         except BaseException as exc:  # noqa: BLE001 - reported, never raised
             err = "sandbox supervisor failed: %s" % describe(exc, job["limits"])
-            write_frame(result_fd, {"t": "fatal", "err": err})
+            write_frame(result_fd, {"t": "fatal", "err": err, "infra": True})
         os._exit(0)
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status):
@@ -95,7 +97,7 @@ def prepare_shared() -> dict[str, Any] | None:
     """Enter the namespaces once for all runs of this template and start their PID 1 (Z).
     None when the shared setup is not possible here: every run then isolates itself."""
     global ALIVE_FD
-    if os.geteuid() != 0:
+    if not privileged():
         return None
     active: dict[str, Any] = isolate.unshare_ladder(True)
     if active.get("pidns"):
@@ -155,7 +157,8 @@ def run_shared(job: dict[str, Any], result_fd: int, out_fd: int, shared: dict[st
     try:
         supervise(job, result_fd, out_fd, active)
     except BaseException as exc:  # noqa: BLE001 - reported, never raised
-        write_frame(result_fd, {"t": "fatal", "err": "sandbox supervisor failed: %s" % describe(exc, job["limits"])})
+        write_frame(result_fd, {"t": "fatal", "err": "sandbox supervisor failed: %s" % describe(exc, job["limits"]),
+                                "infra": True})
         isolate.kill_uid(uid)
     isolate.unmount_workdir(workdir)
     isolate.remove_owned(shared.get("hidden", []), uid)
@@ -254,7 +257,7 @@ def serve(sock_fd: int) -> None:
                     launch(job, result_w, out_w)
             except BaseException as exc:  # noqa: BLE001 - reported, never raised
                 err = "sandbox launcher failed: " + describe(exc, {"memory": 0, "nproc": 0})
-                write_frame(result_w, {"t": "fatal", "err": err})
+                write_frame(result_w, {"t": "fatal", "err": err, "infra": True})
             finally:
                 os._exit(0)
         for fd in fds:
