@@ -12,9 +12,12 @@ step (`9**9**9**9`, 10,000 nested parentheses) is refused instead of hanging the
 from __future__ import annotations
 
 import ast
+import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 __all__ = ["Claim", "check_claims", "find_claims", "safe_eval"]
 
@@ -51,6 +54,12 @@ def _plain(text: str) -> str:
     return re.sub(r"(?<=\d) ?[xX] ?(?=[\d($])", " * ", s)
 
 
+# The four operations both evaluators (this one and expr's) apply as they are; powers get bounds.
+BINARY_OPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+}
+
+
 def _evaluate(node: ast.AST) -> Fraction:
     if isinstance(node, ast.Expression):
         return _evaluate(node.body)
@@ -61,14 +70,8 @@ def _evaluate(node: ast.AST) -> Fraction:
         return -value if isinstance(node.op, ast.USub) else value
     if isinstance(node, ast.BinOp):
         left, right = _evaluate(node.left), _evaluate(node.right)
-        if isinstance(node.op, ast.Add):
-            out = left + right
-        elif isinstance(node.op, ast.Sub):
-            out = left - right
-        elif isinstance(node.op, ast.Mult):
-            out = left * right
-        elif isinstance(node.op, ast.Div):
-            out = left / right  # ZeroDivisionError: not checkable
+        if type(node.op) in BINARY_OPS:
+            out = BINARY_OPS[type(node.op)](left, right)  # ZeroDivisionError: not checkable
         elif isinstance(node.op, ast.Pow):
             if right.denominator != 1 or abs(right) > _MAX_POWER or abs(left) > 10**6:
                 raise ValueError("power too large to check")

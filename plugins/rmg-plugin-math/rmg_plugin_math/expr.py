@@ -20,6 +20,8 @@ import math
 import re
 from fractions import Fraction
 
+from .arith import BINARY_OPS
+
 __all__ = ["equal_by_value"]
 
 _REFUSE = re.compile(r"[=<>,;|!&_']|\\(?!frac|sqrt|pi\b)|\\infty|\\cup|\\in\b")
@@ -113,14 +115,8 @@ def _eval(node: ast.AST, env: dict[str, complex] | None) -> Fraction | complex:
         return cmath.sqrt(_eval(node.args[0], env))
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
         left, right = _eval(node.left, env), _eval(node.right, env)
-        if isinstance(node.op, ast.Add):
-            out = left + right
-        elif isinstance(node.op, ast.Sub):
-            out = left - right
-        elif isinstance(node.op, ast.Mult):
-            out = left * right
-        elif isinstance(node.op, ast.Div):
-            out = left / right
+        if type(node.op) in BINARY_OPS:
+            out = BINARY_OPS[type(node.op)](left, right)
         else:
             if abs(right) > 64 or abs(left) > 1e6:
                 raise _Refuse("power")
