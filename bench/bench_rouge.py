@@ -34,6 +34,7 @@ from typing import Any
 from rmg_plugin_general.rouge import rouge_scores
 
 import rmg
+from rmg.testing import perturb_words
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -67,27 +68,13 @@ for line in sys.stdin:
 """
 
 
-def perturb(text: str, rng: random.Random) -> str:
-    """A noisy copy: ~8% of words dropped, ~8% replaced by another word of the text, some swapped."""
-    words = text.split()
-    out: list[str] = []
-    for word in words:
-        roll = rng.random()
-        if roll < 0.08:
-            continue
-        out.append(rng.choice(words) if roll < 0.16 else word)
-        if roll > 0.95 and len(out) > 1:
-            out[-1], out[-2] = out[-2], out[-1]
-    return " ".join(out)
-
-
 def make_cases(n: int) -> list[dict[str, str]]:
     rows = json.loads((DATA / "preference" / "rmbench_chat_filtered.json").read_text())
     rng = random.Random(2024)
     cases = []
     for row in rows:
         for text in row["chosen"] + row["rejected"]:
-            response = perturb(text, rng)
+            response = perturb_words(text, rng)
             if 150 <= len(response.split()) <= 400 and 150 <= len(text.split()) <= 400:
                 cases.append({"response": response, "reference": text})
     if len(cases) < n:

@@ -3,19 +3,21 @@
 - `RewardPluginTests`: subclass it in a plugin's tests to check the plugin for real.
 - `ScriptedLLMServer`, `Reply`, `Faults`: an OpenAI-compatible chat server on 127.0.0.1 with
   scripted replies and injectable faults, for testing model rewards with the real `openai` client.
+- `perturb_words`: a noisy copy of a text, for testing and benchmarking similarity rewards.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Faults", "Reply", "RewardPluginTests", "ScriptedLLMServer"]
+__all__ = ["Faults", "Reply", "RewardPluginTests", "ScriptedLLMServer", "perturb_words"]
 
 _EXPORTS = {
     "RewardPluginTests": "plugin_tests",
     "ScriptedLLMServer": "llm_server",
     "Reply": "llm_server",
     "Faults": "llm_server",
+    "perturb_words": "text",
 }
 
 

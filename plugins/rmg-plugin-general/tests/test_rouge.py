@@ -11,6 +11,7 @@ from rmg_plugin_general.rouge import rouge_scores
 from rmg_plugin_general.text import word_tokens
 
 import rmg
+from rmg.testing import perturb_words
 
 try:
     from rouge_score import rouge_scorer
@@ -20,27 +21,13 @@ except ImportError as exc:  # fail loudly: a skipped cross-check would hide a wr
 TYPES = ["rouge1", "rouge2", "rougeL"]
 
 
-def _perturb(text: str, rng: random.Random) -> str:
-    """A noisy copy: words dropped, replaced and swapped, as a model paraphrasing badly would."""
-    words = text.split()
-    out: list[str] = []
-    for word in words:
-        roll = rng.random()
-        if roll < 0.08:
-            continue
-        out.append(rng.choice(words) if roll < 0.16 else word)
-        if roll > 0.95 and len(out) > 1:
-            out[-1], out[-2] = out[-2], out[-1]
-    return " ".join(out)
-
-
 @pytest.fixture(scope="module")
 def real_pairs(data_dir: Path) -> list[tuple[str, str]]:
     """(response, reference) pairs from RM-Bench chat answers (ASCII, where both tokenisers agree)."""
     rows = json.loads((data_dir / "preference" / "rmbench_chat_filtered.json").read_text())
     texts = [t for row in rows for t in row["chosen"] if t.isascii() and 50 <= len(t.split()) <= 400]
     rng = random.Random(7)
-    return [(_perturb(t, rng), t) for t in texts[:80]]
+    return [(perturb_words(t, rng), t) for t in texts[:80]]
 
 
 def test_rouge_equals_rouge_score_on_real_answers(real_pairs: list[tuple[str, str]]) -> None:
