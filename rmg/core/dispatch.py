@@ -42,15 +42,19 @@ _RESTARTS = 3  # replacements per slot, pooled: a reward that kills its process 
 
 def check_picklable(rewards: list[Reward]) -> bytes:
     """The rewards pickled; a ValueError names a reward that cannot be sent to a process."""
+    try:
+        return pickle.dumps(rewards)
+    except Exception:  # noqa: BLE001 - pickling raises many types; find which reward, below
+        pass
     for reward in rewards:
         try:
             pickle.dumps(reward)
-        except Exception as exc:  # noqa: BLE001 - pickling raises many types
+        except Exception as exc:  # noqa: BLE001
             raise ValueError(
                 f"model_processes > 1 sends rewards to other processes, but {reward.name} cannot be pickled "
                 f"({type(exc).__name__}: {exc}); use model_processes=1 (e.g. for an in-memory model object)"
             ) from None
-    return pickle.dumps(rewards)
+    raise ValueError("model_processes > 1 sends rewards to other processes, but they cannot be pickled together")
 
 
 class _Child:
@@ -144,10 +148,12 @@ class _Child:
 
 
 class ModelProcessPool:
-    """N child processes that evaluate model rewards (by index into `rewards`) on their own loops."""
+    """N child processes that evaluate model rewards (by index into the pickled list) on their own loops.
 
-    def __init__(self, rewards: list[Reward], processes: int) -> None:
-        self._blob = check_picklable(rewards)
+    `rewards` is what `check_picklable` returned for the list."""
+
+    def __init__(self, rewards: bytes, processes: int) -> None:
+        self._blob = rewards
         self._children = [_Child(i, self._blob) for i in range(max(1, processes))]
         self._restarts = 0
         self._tasks = itertools.count()

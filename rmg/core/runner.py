@@ -80,8 +80,9 @@ class Runner:
         self.model_processes = max(1, int(model_processes))
         self._rule_rewards, self._rule_index = self._by_kind(Kind.rule)
         self._model_rewards, self._model_index = self._by_kind(Kind.model)
-        if self.model_processes > 1 and self._model_rewards:
-            check_picklable(self._model_rewards)  # fail now, naming the reward, not per sample
+        # Pickled now: a reward that cannot travel fails here, by name, not once per sample.
+        self._model_blob = (check_picklable(self._model_rewards)
+                            if self.model_processes > 1 and self._model_rewards else b"")
         self._pool: Any = None
         self._model_pool: ModelProcessPool | None = None
         self._pool_lock = threading.Lock()
@@ -125,7 +126,7 @@ class Runner:
     def _get_model_pool(self) -> ModelProcessPool:
         with self._pool_lock:
             if self._model_pool is None:
-                self._model_pool = ModelProcessPool(self._model_rewards, self.model_processes)
+                self._model_pool = ModelProcessPool(self._model_blob, self.model_processes)
             return self._model_pool
 
     # -- evaluating one leaf ---------------------------------------------------------------------
