@@ -51,11 +51,11 @@ from dataclasses import dataclass, field
 from types import CodeType
 from typing import Any
 
+from ._rmg_sandbox.proto import UID_BASE  # a run's private uid: this + the host pid of its group leader
 from .forkserver import HARNESS, environment, get_server, reset_server, site_paths
 
 __all__ = ["Limits", "Outcome", "protections", "protection_notes", "run"]
 
-_UID_BASE = 1000000  # a run's private uid is this + the host pid of its process group leader
 MB = 1 << 20
 
 
@@ -186,7 +186,7 @@ def _run_once(code: str | CodeType, job: dict[str, Any], limits: Limits, site_pa
             except (ProcessLookupError, PermissionError):
                 pass
             if not clean:  # the backstop: the supervisor did not end the run in time
-                _kill_uid(_UID_BASE + group)
+                _kill_uid(UID_BASE + group)
         if proc is not None:
             proc.wait()
     finally:
