@@ -6,8 +6,9 @@ The code lives in the `_rmg_sandbox` package beside this file, imported as a top
 would import rmg itself). The directory is taken off sys.path again right after, so the
 untrusted code does not see the plugin's modules as importable top-level names.
 
-- proto.py: libc, constants, the frame protocol, one-line error descriptions
+- proto.py: libc, constants, the frame and report formats, one-line error descriptions
 - isolate.py: namespaces, mounts, private uids, killing a uid, clean-up
+- single.py: a run of one unit of work as W alone, forked by the template
 - supervisor.py: the run's supervisor (forks W per unit, relays, limits, leaves nothing alive)
 - worker.py: W, which drops everything and runs the untrusted code
 - template.py: the process trees (shared namespaces per template, or per run)

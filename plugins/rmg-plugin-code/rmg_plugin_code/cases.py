@@ -232,6 +232,8 @@ def outputs_match(got: str, want: str) -> bool:
 
 def _normal(value: Any) -> Any:
     """The sandbox's encoding of a value (see _rmg_sandbox/worker.plain), applied to an expected value."""
+    if isinstance(value, (bytes, bytearray)):
+        return {"__bytes__": bytes(value).decode("latin-1")}
     if isinstance(value, tuple):
         return [_normal(v) for v in value]
     if isinstance(value, list):

@@ -71,9 +71,11 @@ class ForkServer:
         # need not make (and remove) one.
         self.shared = hello == b"S"
 
-    def spawn(self, job_r: int, result_w: int, out_w: int) -> int:
+    def spawn(self, kind: bytes, fds: list[int]) -> int:
+        """Ask for a run: b"run" (a supervisor; job, result and output pipes) or b"one" (a single
+        process, shared mode only; job, report, output and status pipes). Returns its pid."""
         with self.lock:
-            socket.send_fds(self.sock, [b"run"], [job_r, result_w, out_w])
+            socket.send_fds(self.sock, [kind], fds)
             pid = int.from_bytes(_recv_exactly(self.sock, 4), "little")
         if pid <= 0:
             raise OSError("the sandbox server refused the request")

@@ -10,12 +10,13 @@ Design choices (and why):
   (no `site` import), so numpy & co. still import. `server=False` starts a fresh interpreter
   per run instead (~5x slower).
 - As root, the template enters new PID / network / mount / IPC namespaces once and mounts
-  private tmpfs over /tmp, /var/tmp, /run/lock and /dev/shm once; each run is a supervisor H
-  (forked from the template, inside those namespaces) and a worker W per unit of work. A run
-  gets a private uid (1000000 + H's pid) and a fresh size-capped tmpfs work dir; when it ends,
-  every process of that uid is killed (H is a child subreaper, so it knows whether any is left),
-  and what the uid left in the shared tmpfs and IPC namespace is removed. Creating and tearing
-  down namespaces per run cost ~10 ms of a ~25 ms run; this setup costs ~0.1 ms.
+  private tmpfs over /tmp, /var/tmp, /run/lock and /dev/shm once. A run of one unit of work
+  (asserts, function calls) is then one process W forked from the template, supervised from
+  here (`pipes.py`) and cleaned up by the template; a stdin/stdout run is a supervisor H
+  forking a W per case. A run gets a private uid (1000000 + the pid of its first process) and a
+  fresh size-capped tmpfs work dir; when it ends, every process of that uid is killed and what
+  the uid left in the shared tmpfs and IPC namespace is removed. Creating and tearing down
+  namespaces per run cost ~10 ms of a ~25 ms run; this setup costs ~0.1 ms.
   Without root (or when that setup fails) each run unshares what it can for itself, with its
   supervisor as PID 1 of its own PID namespace; see `protections()`.
 - Limits: CPU time (RLIMIT_CPU), address space (RLIMIT_AS), processes (RLIMIT_NPROC, which only
@@ -25,14 +26,14 @@ Design choices (and why):
   run's process group and every process of its uid.
 - PR_SET_PDEATHSIG at each level: if the pool worker that started a run is killed (the runner's
   budget), the template exits, its PID 1 dies with it, and the kernel kills the namespace.
-- Output goes through the supervisor, which caps it (a program that prints more is killed);
-  test verdicts travel on a separate pipe the untrusted process never holds, sent together
-  when the run ends.
-- Cost: a run's CPU is mostly the two forks and the copy-on-write page faults of the Python
-  work in H and W (~800 pages copied); hence: code compiled on the host (`precompile`), no
+- Output is capped by whoever supervises W (H, or this module for a single run); verdicts
+  travel on a pipe of their own, and how a run ended comes from root processes on pipes the
+  untrusted process never holds (see `pipes.py`).
+- Cost: a run's CPU is mostly its fork(s) and the copy-on-write page faults of the Python work
+  in them; hence one fork for a run of one unit, code compiled on the host (`precompile`), no
   host temp dir when the run mounts its own, the job written before the run starts, and no
-  generic stdlib paths (text-mode open(), os.environ.clear()) in H and W, each of which costs
-  tens of copied pages per run.
+  generic stdlib paths (text-mode open(), os.environ.clear()) in the sandbox processes, each of
+  which costs tens of copied pages per run.
 """
 
 from __future__ import annotations
@@ -40,7 +41,6 @@ from __future__ import annotations
 import functools
 import marshal
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -53,6 +53,7 @@ from typing import Any
 
 from ._rmg_sandbox.proto import UID_BASE  # a run's private uid: this + the host pid of its group leader
 from .forkserver import HARNESS, environment, get_server, reset_server, site_paths
+from .pipes import collect
 
 __all__ = ["Limits", "Outcome", "protections", "protection_notes", "run"]
 
@@ -137,6 +138,8 @@ def _run_once(code: str | CodeType, job: dict[str, Any], limits: Limits, site_pa
         raise _DeadServer(exc) from exc
     # A host temp dir as the work dir, unless each run mounts its own in the template's namespaces.
     workdir = None if template is not None and template.shared else tempfile.mkdtemp(prefix="rmg-sandbox-")
+    # One unit of work in the template's namespaces: W alone, supervised from here (pipes.py).
+    single = template is not None and template.shared and job.get("mode") != "stdio"
     payload = dict(job)
     payload.update(
         code=code,
@@ -148,25 +151,26 @@ def _run_once(code: str | CodeType, job: dict[str, Any], limits: Limits, site_pa
     )
     data = marshal.dumps(payload)
     outcome = Outcome()
-    job_r, job_w = os.pipe()
-    result_r, result_w = os.pipe()
-    out_r, out_w = os.pipe()
-    ours = {"job": job_w, "result": result_r, "out": out_r}  # closed exactly once, below
+    pairs = [os.pipe() for _ in range(4 if single else 3)]  # job, result, out (, status)
+    theirs = [pairs[0][0]] + [w for _, w in pairs[1:]]
+    ours = {"job": pairs[0][1], "result": pairs[1][0], "out": pairs[2][0]}  # closed exactly once, below
+    if single:
+        ours["status"] = pairs[3][0]
     proc: subprocess.Popen[bytes] | None = None
     try:
         # Most jobs fit in the pipe: written now, they are there when the sandbox starts reading.
-        os.set_blocking(job_w, False)
-        data = data[os.write(job_w, data[: 1 << 16]) :]
+        os.set_blocking(ours["job"], False)
+        data = data[os.write(ours["job"], data[: 1 << 16]) :]
         try:
             if template is not None:
-                group = template.spawn(job_r, result_w, out_w)
+                group = template.spawn(b"one" if single else b"run", theirs)
             else:
                 proc = subprocess.Popen(
-                    [sys.executable, "-I", "-S", HARNESS, str(result_w), str(os.getpid())],
-                    stdin=job_r,
-                    stdout=out_w,
-                    stderr=out_w,
-                    pass_fds=(result_w,),
+                    [sys.executable, "-I", "-S", HARNESS, str(theirs[1]), str(os.getpid())],
+                    stdin=theirs[0],
+                    stdout=theirs[2],
+                    stderr=theirs[2],
+                    pass_fds=(theirs[1],),
                     cwd=workdir,
                     env=environment(workdir or "/nonexistent"),
                     start_new_session=True,  # its own process group: one killpg ends it all
@@ -177,15 +181,17 @@ def _run_once(code: str | CodeType, job: dict[str, Any], limits: Limits, site_pa
                 raise _DeadServer(exc) from exc
             raise RuntimeError(f"cannot start the sandbox ({sys.executable}): {exc}") from exc
         finally:
-            for fd in (job_r, result_w, out_w):
+            for fd in theirs:
                 os.close(fd)
-        clean = _communicate(data, ours, limits, outcome)
-        if proc is not None or not clean:
+        collected = collect(data, ours, payload["limits"], group if single else None)
+        outcome.frames, outcome.output, outcome.error = collected.frames, collected.output, collected.error
+        outcome.active = next((f.get("active", {}) for f in outcome.frames if f.get("t") == "env"), {})
+        if proc is not None or not collected.clean:
             try:
                 os.killpg(group, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
-            if not clean:  # the backstop: the supervisor did not end the run in time
+            if not collected.clean:  # the backstop: the sandbox did not end the run in time
                 _kill_uid(UID_BASE + group)
         if proc is not None:
             proc.wait()
@@ -212,84 +218,6 @@ def _kill_uid(uid: int) -> None:
                 os.kill(int(entry), signal.SIGKILL)
         except (OSError, StopIteration, ValueError, IndexError):
             continue
-
-
-def _communicate(payload: bytes, fds: dict[str, int], limits: Limits, outcome: Outcome) -> bool:
-    """Feed the rest of the job, collect output (capped) and frames until both pipes close or a limit hits.
-    Returns True when the run ended on its own (every process holding the pipes is gone)."""
-    # A little slack over the supervisor's own deadline, so it normally reports first.
-    deadline = time.monotonic() + limits.wall_seconds + 2.0
-    job_w, out_fd, result_r = fds["job"], fds["out"], fds["result"]
-    os.set_blocking(job_w, False)
-    poller = select.poll()  # not an epoll selector: no extra fd to make and close per run
-    if payload:
-        poller.register(job_w, select.POLLOUT)
-    else:  # all written already: EOF now
-        os.close(fds.pop("job"))
-    poller.register(out_fd, select.POLLIN)
-    poller.register(result_r, select.POLLIN)
-    open_fds = {out_fd, result_r}
-    output = bytearray()
-    printed = 0
-    frames = bytearray()
-    view = memoryview(payload)
-    try:
-        while open_fds:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                outcome.error = f"the total time limit of {limits.wall_seconds:g}s was exceeded"
-                return False
-            for fd, _ in poller.poll(remaining * 1000):
-                if fd == job_w:
-                    try:
-                        view = view[os.write(job_w, view[: 1 << 16]) :]
-                    except BrokenPipeError:
-                        view = view[:0]
-                    if not len(view):
-                        poller.unregister(job_w)
-                        os.close(fds.pop("job"))
-                    continue
-                chunk = os.read(fd, 1 << 16)
-                if not chunk:
-                    poller.unregister(fd)
-                    open_fds.discard(fd)
-                elif fd == out_fd:
-                    printed += len(chunk)
-                    output += chunk
-                    if len(output) > 8192:
-                        del output[:-4096]  # keep the tail: that is where tracebacks are
-                    if printed > limits.output_bytes:
-                        outcome.error = f"the code printed more than {limits.output_bytes} bytes (output limit)"
-                        return False
-                else:
-                    frames += chunk
-                    if len(frames) > 256 * MB:
-                        outcome.error = "the sandbox sent too much data"
-                        return False
-        return True
-    finally:
-        outcome.output = output[-4096:].decode("utf-8", "replace")
-        outcome.frames = _parse_frames(bytes(frames))
-        for frame in outcome.frames:
-            if frame.get("t") == "env":
-                outcome.active = frame.get("active", {})
-
-
-def _parse_frames(data: bytes) -> list[dict[str, Any]]:
-    frames = []
-    offset = 0
-    while offset + 4 <= len(data):
-        size = int.from_bytes(data[offset : offset + 4], "little")
-        if offset + 4 + size > len(data):
-            break
-        try:
-            frame = marshal.loads(data[offset + 4 : offset + 4 + size])
-        except (ValueError, EOFError, TypeError):
-            break
-        if isinstance(frame, dict):
-            frames.append(frame)
-        offset += 4 + size
-    return frames
 
 
 @functools.lru_cache(maxsize=1)

@@ -97,6 +97,9 @@ def test_function_call_cases_apps_style_and_leetcode_class():
     result = run(code, {"fn_name": "pair", "cases": cases})
     assert result.score == pytest.approx(2 / 3) and "returned" in result.details["tests"][2]["error"]
     apps = '{"fn_name": "twice", "inputs": [[2], [3]], "outputs": [[4], 6]}'
+    raw = "def raw(n):\n    return bytes(range(n))\n"  # any byte survives the sandbox's JSON reports
+    assert run(raw, {"fn_name": "raw", "cases": [{"args": [256], "expected": bytes(range(256))}]}).score == 1.0
+    assert run(raw, {"fn_name": "raw", "cases": [{"args": [2], "expected": b"\x00\x02"}]}).score == 0.0
     assert run("class Solution:\n    def twice(self, x):\n        return 2 * x\n", {"input_output": apps}).score == 1.0
 
 

@@ -17,7 +17,7 @@ import sys
 
 from .proto import (
     CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUSER, MNT_DETACH, MS_BIND, MS_NODEV,
-    MS_NOSUID, MS_PRIVATE, MS_REC, SIGKILL, libc, read_all,
+    MS_NOSUID, MS_PRIVATE, MS_REC, SIGKILL, UID_BASE, host_pid, libc, read_all,
 )
 
 TYPE_CHECKING = False
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 WRITABLE_DIRS = ("/tmp", "/var/tmp", "/run/lock", "/dev/shm")
+RUNS = "/tmp/.rmg-runs"  # work dirs of the shared namespaces' runs (inside those only)
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the plugin's package dir
 
 
@@ -144,6 +145,32 @@ def unmount_workdir(workdir: str) -> None:
         os.rmdir(workdir)
     except OSError:
         remove_tree(workdir)
+
+
+def enter_run(job: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
+    """A run's own piece of the shared namespaces, set up by its root process (H, or W itself):
+    a fresh private uid (from our unique host pid) and a fresh tmpfs work dir named after it, so
+    the template can find and clean up both once the run is over. Returns the active protections."""
+    uid = UID_BASE + host_pid()
+    active = dict(shared)
+    job["netns"] = True
+    job["workdir"] = workdir = "%s/%d" % (RUNS, uid)
+    job["env"] = dict(job["env"], HOME=workdir, TMPDIR=workdir)
+    mount_workdir(workdir, job["limits"]["disk"], active)
+    os.chown(workdir, uid, uid)
+    job["uid"] = active["uid"] = uid
+    del active["hidden"]
+    return active
+
+
+def clean_run(uid: int, shared: dict[str, Any]) -> None:
+    """What a shared-namespace run leaves once its processes are gone: its work dir, its files in
+    the shared writable dirs, its System V IPC objects."""
+    workdir = "%s/%d" % (RUNS, uid)
+    if os.path.isdir(workdir):
+        unmount_workdir(workdir)
+    remove_owned(shared.get("hidden", []), uid)
+    remove_ipc(uid)
 
 
 def kill_uid(uid: int) -> None:

@@ -1,10 +1,16 @@
-"""Shared by every sandbox process: libc, constants, the frame protocol and one-line errors.
+"""Shared by every sandbox process and the host: libc, constants, the two wire formats and
+one-line errors.
 
-Frames are marshal-encoded dicts behind a 4-byte little-endian length: marshal is built in, so
-the child never imports json / pickle (start-up time)."""
+- Frames (trusted: from the supervisor or the template) are marshal-encoded dicts behind a
+  4-byte little-endian length: marshal is built in and fast.
+- Reports (untrusted: written by W, the process that runs the code, which the code controls)
+  are JSON lines: whoever reads them (a supervisor, or the host) parses them with `json`, which
+  is safe on hostile input, where marshal is not.
+"""
 
 from __future__ import annotations
 
+import json
 import marshal
 import os
 
@@ -29,6 +35,7 @@ MS_PRIVATE = 1 << 18
 MNT_DETACH = 2
 SIGKILL = 9
 UID_BASE = 1000000  # private uids are UID_BASE + a host pid: unique while that process lives
+MAX_REPORTS = 64 * 1024 * 1024  # bytes of reports W may send in one unit of work
 
 _libc: Any = None
 
@@ -98,25 +105,75 @@ def read_all(fd: int) -> bytes:
         chunks.append(chunk)
 
 
-class FrameReader:
-    """Incremental frame parser for a pipe: feed chunks, get the complete frames so far."""
+def read_ready(fd: int, limit: int = 1 << 20) -> bytes:
+    """What a pipe holds now (at most `limit` bytes, a pipe's largest size), without waiting: a
+    stray process of the code may still hold it open, or keep writing."""
+    os.set_blocking(fd, False)
+    chunks: list[bytes] = []
+    while limit > 0:
+        try:
+            chunk = os.read(fd, min(limit, 1 << 16))
+        except BlockingIOError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+        limit -= len(chunk)
+    return b"".join(chunks)
+
+
+class ReportReader:
+    """Incremental parser of W's report lines: feed chunks, get the complete reports so far (a
+    line that is not a JSON object is dropped: the code may have written it). Partial lines are
+    joined only once their end arrives, so a flood without newlines costs linear time."""
 
     def __init__(self) -> None:
-        self.buffer = b""
+        self.pending: list[bytes] = []
+        self.size = 0  # bytes fed so far
 
-    def feed(self, chunk: bytes) -> list[Any]:
-        self.buffer += chunk
-        frames: list[Any] = []
-        while len(self.buffer) >= 4:
-            size = int.from_bytes(self.buffer[:4], "little")
-            if len(self.buffer) < 4 + size:
-                break
+    def feed(self, chunk: bytes) -> list[dict[str, Any]]:
+        self.size += len(chunk)
+        if b"\n" not in chunk:
+            self.pending.append(chunk)
+            return []
+        *lines, rest = (b"".join(self.pending) + chunk).split(b"\n")
+        self.pending = [rest]
+        reports = []
+        for line in lines:
             try:
-                frames.append(marshal.loads(self.buffer[4:4 + size]))
-            except (ValueError, EOFError, TypeError):
-                frames.append(None)
-            self.buffer = self.buffer[4 + size:]
-        return frames
+                report = json.loads(line)
+            except (ValueError, RecursionError):
+                continue
+            if isinstance(report, dict):
+                reports.append(report)
+        return reports
+
+
+SIGNALS = {
+    24: "CPU time limit of %(cpu)ds exceeded (SIGXCPU)",
+    25: "file size limit of %(fsize)d bytes exceeded (SIGXFSZ)",
+    9: "killed by SIGKILL (CPU hard limit or out of memory)",
+    11: "crashed with SIGSEGV",
+}
+KILLED = {
+    "output": "output exceeded the %(output)d-byte limit",
+    "printed": "the code printed more than %(output)d bytes (output limit)",
+    "report": "the code flooded the report channel",
+    "wall": "the total time limit of %(wall)gs was exceeded",
+    "test": "case exceeded its %(test)gs time limit",
+}
+
+
+def ending(killed: str | None, signal: int, code: int, stdio: bool, limits: dict[str, Any]) -> str | None:
+    """Why a unit of work ended early, in words (None: it ended normally). `killed` is the
+    supervisor's reason to kill it (a key of KILLED), `signal` / `code` how it ended."""
+    if killed is not None:
+        return KILLED[killed] % limits
+    if signal:
+        return SIGNALS.get(signal, "killed by signal %d" % signal) % limits
+    if stdio and code:
+        return "exited with status %d" % code
+    return None
 
 
 def describe(exc: BaseException, limits: dict[str, Any]) -> str:

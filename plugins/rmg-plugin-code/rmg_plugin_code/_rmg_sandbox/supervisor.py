@@ -15,18 +15,15 @@ import time
 
 from . import worker
 from .isolate import kill_uid
-from .proto import PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, SIGKILL, FrameReader, encode_frame, prctl, write_all
+from .proto import (
+    MAX_REPORTS, PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, SIGKILL, ReportReader, encode_frame, ending, prctl,
+    read_ready, write_all,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-SIGNALS = {
-    24: "CPU time limit of %(cpu)ds exceeded (SIGXCPU)",
-    25: "file size limit of %(fsize)d bytes exceeded (SIGXFSZ)",
-    9: "killed by SIGKILL (CPU hard limit or out of memory)",
-    11: "crashed with SIGSEGV",
-}
 SILENT = "the program ended without reporting (it killed or replaced itself)"
 
 
@@ -178,9 +175,9 @@ def run_unit(job: dict[str, Any], results: Results, nonce: int, case: int | None
         poller.register(exited, select.POLLIN)
     except (AttributeError, OSError):
         exited = -1
-    reader = FrameReader()
+    reader = ReportReader()
     output: list[bytes] = []
-    sizes = {"out": 0, "rep": 0}
+    sizes = {"out": 0}
     last: list[dict[str, Any]] = []
 
     def handle(fd: int, chunk: bytes) -> str | None:
@@ -191,11 +188,11 @@ def run_unit(job: dict[str, Any], results: Results, nonce: int, case: int | None
             output.append(chunk)
             sizes["out"] += len(chunk)
             return "output" if sizes["out"] > limits["output"] else None
-        sizes["rep"] += len(chunk)
-        if sizes["rep"] > 64 * 1024 * 1024:
+        frames = reader.feed(chunk)
+        if reader.size > MAX_REPORTS:
             return "report"
-        for frame in reader.feed(chunk):
-            if isinstance(frame, dict) and frame.pop("nonce", None) == nonce:
+        for frame in frames:
+            if frame.pop("nonce", None) == nonce:
                 if case is None:
                     results.add(frame)
                 else:
@@ -244,37 +241,18 @@ def run_unit(job: dict[str, Any], results: Results, nonce: int, case: int | None
 
 
 def _drain(fds: set[int], handle: Any) -> str | None:
-    """Read every pipe until it is empty (strays may hold them open: never block)."""
+    """Take what every pipe holds now (strays may hold them open: never block)."""
     for fd in fds:
-        os.set_blocking(fd, False)
-        while True:
-            try:
-                chunk = os.read(fd, 1 << 16)
-            except BlockingIOError:
-                break
-            if not chunk:
-                break
-            killed = handle(fd, chunk)
-            if killed:
-                return str(killed)
+        data = read_ready(fd)
+        killed = handle(fd, data) if data else None
+        if killed:
+            return str(killed)
     return None
 
 
 def _ending(killed: str | None, status: int, case: int | None, deadline: float, limits: dict[str, Any]) -> str | None:
     """Why a unit ended early, in words (None: it ended normally)."""
     if killed == "timeout":
-        if case is not None and time.monotonic() < deadline:
-            return "case exceeded its %gs time limit" % limits["test"]
-        return "the total time limit of %gs was exceeded" % limits["wall"]
-    if killed == "output":
-        return "output exceeded the %d-byte limit" % limits["output"]
-    if killed == "printed":
-        return "the code printed more than %d bytes (output limit)" % limits["output"]
-    if killed == "report":
-        return "the code flooded the report channel"
-    if os.WIFSIGNALED(status):
-        signum = os.WTERMSIG(status)
-        return SIGNALS.get(signum, "killed by signal %d" % signum) % limits
-    if case is not None and os.WEXITSTATUS(status) != 0:
-        return "exited with status %d" % os.WEXITSTATUS(status)
-    return None
+        killed = "test" if case is not None and time.monotonic() < deadline else "wall"
+    signal = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
+    return ending(killed, signal, os.WEXITSTATUS(status) if os.WIFEXITED(status) else 0, case is not None, limits)

@@ -1,12 +1,13 @@
 """The process tree around a run, in its two modes.
 
-- `serve` (server mode, the default): a pre-imported template process T that forks one
-  supervisor H per request. As root, T enters new PID / network / mount / IPC namespaces once
-  and mounts the private tmpfs once; its first child Z is PID 1 of the new PID namespace and
-  only reaps orphans, and every H is born inside that namespace. A run is then two forks
-  (T -> H -> W), a fresh private uid, a fresh tmpfs work dir, and a kill of that uid at the end.
-  When T's host closes the socket, T exits, Z dies with it (PDEATHSIG), and the kernel kills
-  everything left in the namespace.
+- `serve` (server mode, the default): a pre-imported template process T that forks the runs.
+  As root, T enters new PID / network / mount / IPC namespaces once and mounts the private
+  tmpfs once; its first child Z is PID 1 of the new PID namespace and only reaps orphans, and
+  every run is born inside that namespace with a fresh private uid, a fresh tmpfs work dir, and
+  a kill of that uid at the end. A run of one unit of work (asserts, function calls) is one
+  fork, W itself (`single`); a stdin/stdout run is a supervisor H forking a W per case. When T's
+  host closes the socket, T exits, Z dies with it (PDEATHSIG), and the kernel kills everything
+  left in the namespace.
 - `main` (direct mode) and the fallback when the shared setup is not possible (no root, a
   closed Python directory, a failed mount): each run unshares what it can and its supervisor
   C is PID 1 of a namespace of its own (H -> C -> W), as a fresh interpreter would.
@@ -18,7 +19,7 @@ import marshal
 import os
 import sys
 
-from . import isolate
+from . import isolate, single
 from .proto import (
     PR_SET_PDEATHSIG, SIGKILL, UID_BASE, describe, host_pid, prctl, privileged, read_all, write_frame,
 )
@@ -29,11 +30,13 @@ if TYPE_CHECKING:
     from typing import Any
 
 # Modules most solutions import (HumanEval starts with `from typing import List`, which alone costs
-# ~25 ms): the template imports them once, every run gets them for free.
+# ~25 ms): the template imports them once, every run gets them for free. Not `random`: its
+# at-fork reseed would run in every fork (~0.1 ms a run), more than the few solutions that
+# import it pay for the import.
 PRELOAD = ("typing", "collections", "math", "re", "itertools", "functools", "heapq", "bisect", "string",
-           "random", "fractions", "decimal", "copy", "json", "resource", "_signal", "select", "time")
-RUNS = "/tmp/.rmg-runs"  # inside the template's mount namespace only
+           "fractions", "decimal", "copy", "json", "resource", "_signal", "select", "time")
 ALIVE_FD = -1  # the template's end of its PID 1's lifeline, when it made a PID namespace
+REAPER = 0  # that PID 1's host pid
 
 
 # -- per-run isolation (direct mode and fallback) ----------------------------------------------------
@@ -96,15 +99,16 @@ def main() -> None:
 def prepare_shared() -> dict[str, Any] | None:
     """Enter the namespaces once for all runs of this template and start their PID 1 (Z).
     None when the shared setup is not possible here: every run then isolates itself."""
-    global ALIVE_FD
-    if not privileged():
+    global ALIVE_FD, REAPER
+    if not privileged() or not _has_pidfd():
         return None
     active: dict[str, Any] = isolate.unshare_ladder(True)
     if active.get("pidns"):
         # Our children are born in the new PID namespace from now on, whatever happens below:
         # it needs a PID 1 that lives as long as we do, or the first run's exit would end it.
         alive_r, ALIVE_FD = os.pipe()  # we hold the write end for life: Z sees EOF when we are gone
-        if os.fork() == 0:  # Z
+        REAPER = os.fork()
+        if REAPER == 0:  # Z
             prctl(PR_SET_PDEATHSIG, SIGKILL)
             os.close(ALIVE_FD)
             os.closerange(3, alive_r)
@@ -118,62 +122,61 @@ def prepare_shared() -> dict[str, Any] | None:
         return None
     # Work dirs go in a directory the sandbox uids cannot write (so no run can plant a symlink
     # where a later run's work dir will be mounted), on the namespace's private /tmp.
-    os.mkdir(RUNS, 0o711)
+    os.mkdir(isolate.RUNS, 0o711)
     active["shared"] = True
     return active
 
 
+def _has_pidfd() -> bool:
+    """pidfds (Linux 5.3+): how the template learns that a single-process run has ended."""
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except (AttributeError, OSError):
+        return False
+    return True
+
+
 def reap_until_eof(fd: int) -> None:
-    """Z's loop: reap orphans (at least once a second), exit when T's pipe closes (PDEATHSIG
-    normally does it; this covers T dying before Z could ask for it)."""
+    """Z's loop: reap orphans as they end (a run's leftovers are gone, not zombies, soon after
+    they are killed: the template waits for that), exit when T's pipe closes (PDEATHSIG normally
+    does it; this covers T dying before Z could ask for it)."""
+    import _signal
     import select
 
+    def reap(*_: Any) -> None:
+        while True:
+            try:
+                if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                    return
+            except ChildProcessError:
+                return
+
+    _signal.signal(_signal.SIGCHLD, reap)  # runs between poll's retries (PEP 475)
     poller = select.poll()
     poller.register(fd, select.POLLIN)
     while True:
         if poller.poll(1000):
             os._exit(0)
-        while True:
-            try:
-                if os.waitpid(-1, os.WNOHANG)[0] == 0:
-                    break
-            except ChildProcessError:
-                break
+        reap()
 
 
 def run_shared(job: dict[str, Any], result_fd: int, out_fd: int, shared: dict[str, Any]) -> None:
     """H's body in shared mode: a fresh uid and work dir inside the template's namespaces."""
-    uid = UID_BASE + host_pid()
-    active = dict(shared)
-    job["netns"] = True
-    # The work dir lives only inside our mount namespace; its name comes from the uid, so the
-    # template can find and unmount it if this process is ever killed before it cleans up.
-    job["workdir"] = workdir = "%s/%d" % (RUNS, uid)
-    job["env"] = dict(job["env"], HOME=workdir, TMPDIR=workdir)
-    isolate.mount_workdir(workdir, job["limits"]["disk"], active)
-    os.chown(workdir, uid, uid)
-    job["uid"] = active["uid"] = uid
-    del active["hidden"]
+    active = isolate.enter_run(job, shared)
     try:
         supervise(job, result_fd, out_fd, active)
     except BaseException as exc:  # noqa: BLE001 - reported, never raised
         write_frame(result_fd, {"t": "fatal", "err": "sandbox supervisor failed: %s" % describe(exc, job["limits"]),
                                 "infra": True})
-        isolate.kill_uid(uid)
-    isolate.unmount_workdir(workdir)
-    isolate.remove_owned(shared.get("hidden", []), uid)
-    isolate.remove_ipc(uid)
+        isolate.kill_uid(job["uid"])
+    isolate.clean_run(job["uid"], shared)
 
 
 def clean_after(pid: int, status: int, shared: dict[str, Any]) -> None:
     """T, on reaping an H that was killed (the host's backstop) before it cleaned up."""
     if os.WIFSIGNALED(status):
-        uid = UID_BASE + pid
-        isolate.kill_uid(uid)
-        if os.path.isdir("%s/%d" % (RUNS, uid)):
-            isolate.unmount_workdir("%s/%d" % (RUNS, uid))
-        isolate.remove_owned(shared.get("hidden", []), uid)
-        isolate.remove_ipc(uid)
+        isolate.kill_uid(UID_BASE + pid)
+        isolate.clean_run(UID_BASE + pid, shared)
 
 
 WARM_UP = "from typing import List\n\ndef f(x: List[int]) -> int:\n    return sum(x)\n\nf([1])\n"
@@ -190,10 +193,16 @@ def warm_up() -> None:
 
 
 def serve(sock_fd: int) -> None:
-    """Server mode ("zygote"): a single-threaded, pre-imported template that forks one H per
-    request. It sends one byte once ready (see below); then a request is a short message carrying
-    three fds (job pipe, result pipe, output pipe), and the reply is H's pid. EOF on the socket
-    (the host is gone) ends the server, and every H has PDEATHSIG set, so the whole tree follows."""
+    """Server mode ("zygote"): a single-threaded, pre-imported template that forks the runs. It
+    sends one byte once ready (see below); then a request is a short message carrying the run's
+    pipes, and the reply is the pid of the run's first process:
+
+    - b"run" + (job, result, output) fds: a supervisor H per run, which forks a W per unit;
+    - b"one" + (job, reports, output, status) fds, shared mode only: W itself (see `single`).
+
+    EOF on the socket (the host is gone) ends the server, and every child has PDEATHSIG set, so
+    the whole tree follows."""
+    import select
     import socket
 
     for name in PRELOAD:
@@ -210,56 +219,86 @@ def serve(sock_fd: int) -> None:
     gc.collect()
     gc.freeze()
     sock = socket.socket(fileno=sock_fd)
-    me = os.getpid()
     null = os.open("/dev/null", os.O_RDWR)
     os.dup2(null, 0)
+    poller = select.poll()
+    poller.register(sock_fd, select.POLLIN)
+    supervisors: set[int] = set()  # H pids, reaped whenever we wake
+    singles: dict[int, tuple[int, int]] = {}  # pidfd of a single-process run -> (pid, status fd)
     # Ready; "S": runs make their own work dirs (shared mode), so the host need not.
     sock.sendall(b"S" if shared is not None else b"P")
     while True:
-        try:
-            message, fds, _, _ = socket.recv_fds(sock, 16, 3)
-        except OSError:
-            os._exit(0)
-        while True:  # reap finished runs
+        for fd, _ in poller.poll():
+            if fd != sock_fd:
+                pid, status_w = singles.pop(fd)
+                poller.unregister(fd)
+                os.close(fd)
+                single.finish(pid, status_w, shared or {}, REAPER)
+                continue
             try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
-            if shared is not None:
-                clean_after(pid, status, shared)
-        if not message:
-            os._exit(0)
-        if len(fds) != 3:
+                message, fds, _, _ = socket.recv_fds(sock, 16, 4)
+            except OSError:
+                os._exit(0)
+            if not message:
+                os._exit(0)
+            pid = _start(sock_fd, message, fds, shared)
+            if pid > 0 and message == b"one":
+                try:
+                    pidfd = os.pidfd_open(pid)
+                except OSError:  # out of fds: we could not tell when it ends, so end it now
+                    os.kill(pid, SIGKILL)
+                    single.finish(pid, fds[3], shared or {}, REAPER)
+                else:
+                    singles[pidfd] = (pid, fds[3])
+                    poller.register(pidfd, select.POLLIN)
+                fds = fds[:3]
+            elif pid > 0:
+                supervisors.add(pid)
             for fd in fds:
                 os.close(fd)
-            sock.sendall((0).to_bytes(4, "little"))
-            continue
-        job_r, result_w, out_w = fds
-        pid = os.fork()
-        if pid == 0:
+            sock.sendall(pid.to_bytes(4, "little"))
+        for pid in list(supervisors):
             try:
-                os.close(sock_fd)  # not sock.close(): less Python, fewer pages copied
-                if ALIVE_FD >= 0:
-                    os.close(ALIVE_FD)
-                os.setsid()  # its own process group: the host's backstop kill is one killpg
-                prctl(PR_SET_PDEATHSIG, SIGKILL)
-                # Did T die before we asked to die with it? (In T's PID namespace our
-                # parent reads as 0, and T's death kills Z and so the whole namespace anyway.)
-                if ALIVE_FD < 0 and os.getppid() != me:
-                    os._exit(70)
-                job = marshal.loads(read_all(job_r))
-                os.close(job_r)
-                if shared is not None and job.get("namespaces", True):
-                    run_shared(job, result_w, out_w, shared)
-                else:
-                    launch(job, result_w, out_w)
-            except BaseException as exc:  # noqa: BLE001 - reported, never raised
-                err = "sandbox launcher failed: " + describe(exc, {"memory": 0, "nproc": 0})
-                write_frame(result_w, {"t": "fatal", "err": err, "infra": True})
-            finally:
-                os._exit(0)
-        for fd in fds:
-            os.close(fd)
-        sock.sendall(pid.to_bytes(4, "little"))
+                done, status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done, status = pid, 0
+            if done:
+                supervisors.discard(pid)
+                if shared is not None:
+                    clean_after(pid, status, shared)
+
+
+def _start(sock_fd: int, message: bytes, fds: list[int], shared: dict[str, Any] | None) -> int:
+    """Fork the run a request asks for; its pid, or 0 for a malformed request."""
+    one = message == b"one"
+    if len(fds) != (4 if one else 3) or message not in (b"run", b"one") or (one and shared is None):
+        return 0
+    me = os.getpid()
+    pid = os.fork()
+    if pid:
+        return pid
+    status_w = fds[3] if one else fds[1]  # where a failure before the code runs is reported
+    try:
+        os.close(sock_fd)  # not sock.close(): less Python, fewer pages copied
+        if ALIVE_FD >= 0:
+            os.close(ALIVE_FD)
+        os.setsid()  # its own process group: the host's backstop kill is one killpg
+        prctl(PR_SET_PDEATHSIG, SIGKILL)
+        # Did T die before we asked to die with it? (In T's PID namespace our parent reads as 0,
+        # and T's death kills Z and so the whole namespace anyway.)
+        if ALIVE_FD < 0 and os.getppid() != me:
+            os._exit(70)
+        if one:
+            single.run(fds[0], fds[1], fds[2], fds[3], shared)  # type: ignore[arg-type]
+        else:
+            job = marshal.loads(read_all(fds[0]))
+            os.close(fds[0])
+            if shared is not None and job.get("namespaces", True):
+                run_shared(job, fds[1], fds[2], shared)
+            else:
+                launch(job, fds[1], fds[2])
+    except BaseException as exc:  # noqa: BLE001 - reported, never raised
+        err = "sandbox launcher failed: " + describe(exc, {"memory": 0, "nproc": 0})
+        write_frame(status_w, {"t": "fatal", "err": err, "infra": True})
+    finally:
+        os._exit(0)

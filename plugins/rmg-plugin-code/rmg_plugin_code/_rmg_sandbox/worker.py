@@ -3,14 +3,15 @@
 It gives up everything before the code runs: root (a private uid of the run), new privileges
 (no setuid binaries), every inherited fd but its report pipe and stdio, the host's environment;
 then it sets the resource limits, runs the solution and the tests, and reports verdicts tagged
-with the run's nonce on a pipe only the supervisor reads."""
+with the run's nonce as JSON lines (see proto) on a pipe of their own."""
 
 from __future__ import annotations
 
 import os
 import sys
+from json import dumps
 
-from .proto import PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG, SIGKILL, describe, prctl, write_frame
+from .proto import PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG, SIGKILL, describe, prctl, write_all
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def run_worker(job: dict[str, Any], report_fd: int, nonce: int, case: int | None
     def report(obj: dict[str, Any]) -> None:
         if os.getpid() == me:  # a fork of W must not speak for W
             obj["nonce"] = nonce
-            write_frame(report_fd, obj)
+            write_all(report_fd, dumps(obj).encode("ascii") + b"\n")  # ASCII: dumps escapes the rest
 
     mode = job["mode"]
     module = type(sys)("__main__" if mode == "stdio" else "solution")
@@ -227,7 +228,8 @@ def _run_calls(job: dict[str, Any], namespace: dict[str, Any], timed: Any, repor
 
 
 def plain(value: Any, depth: int = 0) -> Any:
-    """A marshal-safe copy of a return value (tuples become lists; unknown objects their repr)."""
+    """A JSON-safe copy of a return value (tuples become lists, bytes Latin-1 text; unknown
+    objects their repr)."""
     if depth > 50:
         return "<too deep>"
     if value is None or isinstance(value, (bool, int, float, str)):
@@ -245,7 +247,7 @@ def plain(value: Any, depth: int = 0) -> Any:
     if isinstance(value, dict):
         return {"__dict__": [[plain(k, depth + 1), plain(v, depth + 1)] for k, v in value.items()]}
     if isinstance(value, bytes):
-        return {"__bytes__": value[:100000]}
+        return {"__bytes__": value[:100000].decode("latin-1")}
     try:
         return {"__repr__": repr(value)[:10000]}
     except BaseException:  # noqa: BLE001

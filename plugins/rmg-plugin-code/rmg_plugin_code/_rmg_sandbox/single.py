@@ -1,0 +1,91 @@
+"""A run as one process: W forked straight from the template (shared mode, one unit of work).
+
+The asserts and function-call modes run all their tests in a single W, so they need no
+supervisor process of their own: the host enforces the time and output limits (it reads W's
+pipes and kills W), and the template, W's parent and root, does what the supervisor did when
+a run ends. That is one fork per run instead of two, about half of a run's cost.
+
+- W (`run`), still root: reads the job, mounts its work dir and takes its private uid (as H
+  would), reports the active protections on the status pipe, then drops everything (`worker.enter`
+  closes the status pipe with every other fd) and runs the code. Its reports (JSON lines, see
+  proto) go straight to the host, which trusts no more of them than a supervisor would.
+- The template (`finish`), when W has exited: kills whatever W left behind (orphans are
+  reparented to the namespace's PID 1; any of them with W's uid means there are leftovers),
+  cleans up, and only then reaps W (until then W's pid, and so its uid, cannot be reused);
+  last, it writes W's exit on the status pipe and closes it: the host's "run over".
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import time
+
+from . import isolate, worker
+from .proto import UID_BASE, describe, read_all, write_frame
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def run(job_r: int, result_w: int, out_w: int, status_w: int, shared: dict[str, Any]) -> None:
+    """W's body: set up as root, report the protections, drop everything, run the code."""
+    job = marshal.loads(read_all(job_r))
+    os.close(job_r)
+    active = isolate.enter_run(job, shared)
+    write_frame(status_w, {"t": "env", "active": active})
+    worker.enter(job, result_w, 0, out_w, out_w)  # stdin: the template's /dev/null
+    worker.run_worker(job, result_w, 0, None)
+
+
+def finish(pid: int, status_w: int, shared: dict[str, Any], reaper: int) -> None:
+    """The template's side, once W (its child, not yet reaped) has exited. Whatever happens, the
+    status pipe gets W's exit or why the clean-up failed (an error: the run was not judged)."""
+    try:
+        ended = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+        uid = UID_BASE + pid
+        left = has_leftovers(reaper, uid)
+        if left is not False:
+            isolate.kill_uid(uid)
+            # The namespace's PID 1 reaps them on SIGCHLD; until then they still hold pids.
+            for _ in range(1000 if left else 0):
+                if not has_leftovers(reaper, uid):
+                    break
+                time.sleep(0.001)
+        isolate.clean_run(uid, shared)
+        os.waitpid(pid, 0)  # only now: until here W's pid, and so its uid, could not be reused
+        killed = ended.si_code in (os.CLD_KILLED, os.CLD_DUMPED)
+        frame = {"t": "exit", "signal": ended.si_status if killed else 0, "code": 0 if killed else ended.si_status}
+    except Exception as exc:  # noqa: BLE001 - reported, never raised: the template must go on
+        frame = {"t": "fatal", "err": "sandbox clean-up failed: " + describe(exc, {"memory": 0, "nproc": 0}), "infra": True}
+    write_frame(status_w, frame)
+    os.close(status_w)  # the host's "run over": nothing of it is left
+
+
+def has_leftovers(reaper: int, uid: int) -> bool | None:
+    """Whether a process of `uid` is left (alive, or a zombie not yet reaped); None when that
+    cannot be known. Every surviving subtree of an exited W hangs off the namespace's PID 1
+    (`reaper`), so its direct children are the ones to check."""
+    try:
+        fd = os.open("/proc/%d/task/%d/children" % (reaper, reaper), os.O_RDONLY)
+        try:
+            children = read_all(fd).split()
+        finally:
+            os.close(fd)
+    except OSError:
+        return None
+    wanted = b"%d" % uid
+    for child in children:
+        try:
+            fd = os.open(b"/proc/%s/status" % child, os.O_RDONLY)
+            try:
+                status = read_all(fd)
+            finally:
+                os.close(fd)
+        except OSError:
+            continue  # gone already
+        uids = status[status.find(b"\nUid:"):].split(b"\n", 2)[1].split()[1:]
+        if wanted in uids:
+            return True
+    return False
