@@ -123,6 +123,8 @@ def _judge(plan: Plan, outcome: sandbox.Outcome) -> list[dict[str, Any]]:
             if not isinstance(index, int) or not 0 <= index < len(plan.labels):
                 continue
             error = frame.get("err")
+            if error is not None:  # the code may have written this report itself: bounded text
+                error = str(error) if len(str(error)) <= 2000 else str(error)[:2000] + "..."
             if error is None and mode == "stdio":
                 if not outputs_match(str(frame.get("out", "")), plan.expected[index]):
                     error = f"wrong output: expected {_short(plan.expected[index])}, got {_short(frame.get('out', ''))}"

@@ -71,15 +71,23 @@ class ForkServer:
         # need not make (and remove) one.
         self.shared = hello == b"S"
 
-    def spawn(self, kind: bytes, fds: list[int]) -> int:
+    def spawn(self, kind: bytes, fds: list[int]) -> tuple[int, int]:
         """Ask for a run: b"run" (a supervisor; job, result and output pipes) or b"one" (a single
-        process, shared mode only; job, report, output and status pipes). Returns its pid."""
+        process, shared mode only; job, report, output and status pipes). Returns its pid and,
+        for b"one", a pidfd of it (-1 otherwise): a signal through it cannot hit a process that
+        took over the pid after the template reaped the run."""
         with self.lock:
             socket.send_fds(self.sock, [kind], fds)
-            pid = int.from_bytes(_recv_exactly(self.sock, 4), "little")
+            data, pidfds, _, _ = socket.recv_fds(self.sock, 4, 1)
+            if not data:
+                raise OSError("the sandbox server closed its socket")
+            data += _recv_exactly(self.sock, 4 - len(data))
+        pid = int.from_bytes(data, "little")
         if pid <= 0:
+            for fd in pidfds:
+                os.close(fd)
             raise OSError("the sandbox server refused the request")
-        return pid
+        return pid, (pidfds[0] if pidfds else -1)
 
     def close(self) -> None:
         self.sock.close()

@@ -41,10 +41,10 @@ class Collected:
     clean: bool = True  # the run ended on its own: no process of it is left holding its pipes
 
 
-def collect(payload: bytes, fds: dict[str, int], limits: dict[str, Any], single_pid: int | None = None) -> Collected:
+def collect(payload: bytes, fds: dict[str, int], limits: dict[str, Any], single_pidfd: int | None = None) -> Collected:
     """Pump one run's pipes until it is over. `fds`: ours of the job (write), out and result
-    pipes, and for a single run (W's pid given) the status pipe. Closes the job pipe."""
-    single = single_pid is not None
+    pipes, and for a single run (a pidfd of W given) the status pipe. Closes the job pipe."""
+    single = single_pidfd is not None
     deadline = time.monotonic() + limits["wall"] + (0.0 if single else GRACE)
     job_w, out_fd, result_r = fds["job"], fds["out"], fds["result"]
     status_r = fds.get("status", -1)
@@ -72,11 +72,10 @@ def collect(payload: bytes, fds: dict[str, int], limits: dict[str, Any], single_
         nonlocal killed, deadline
         if killed is None:
             killed, deadline = reason, time.monotonic() + GRACE
-            for kill in (os.kill, os.killpg):
-                try:
-                    kill(single_pid, signal.SIGKILL)  # type: ignore[arg-type]
-                except OSError:
-                    pass
+            try:
+                signal.pidfd_send_signal(single_pidfd, signal.SIGKILL)  # type: ignore[arg-type]
+            except OSError:
+                pass  # it has ended already
 
     try:
         while ends & readable:

@@ -157,13 +157,14 @@ def _run_once(code: str | CodeType, job: dict[str, Any], limits: Limits, site_pa
     if single:
         ours["status"] = pairs[3][0]
     proc: subprocess.Popen[bytes] | None = None
+    pidfd = -1
     try:
         # Most jobs fit in the pipe: written now, they are there when the sandbox starts reading.
         os.set_blocking(ours["job"], False)
         data = data[os.write(ours["job"], data[: 1 << 16]) :]
         try:
             if template is not None:
-                group = template.spawn(b"one" if single else b"run", theirs)
+                group, pidfd = template.spawn(b"one" if single else b"run", theirs)
             else:
                 proc = subprocess.Popen(
                     [sys.executable, "-I", "-S", HARNESS, str(theirs[1]), str(os.getpid())],
@@ -183,10 +184,10 @@ def _run_once(code: str | CodeType, job: dict[str, Any], limits: Limits, site_pa
         finally:
             for fd in theirs:
                 os.close(fd)
-        collected = collect(data, ours, payload["limits"], group if single else None)
+        collected = collect(data, ours, payload["limits"], pidfd if single else None)
         outcome.frames, outcome.output, outcome.error = collected.frames, collected.output, collected.error
         outcome.active = next((f.get("active", {}) for f in outcome.frames if f.get("t") == "env"), {})
-        if proc is not None or not collected.clean:
+        if proc is not None or (not collected.clean and not single):
             try:
                 os.killpg(group, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
@@ -198,6 +199,8 @@ def _run_once(code: str | CodeType, job: dict[str, Any], limits: Limits, site_pa
     finally:
         for fd in ours.values():
             os.close(fd)
+        if pidfd >= 0:
+            os.close(pidfd)
         if workdir is not None:
             shutil.rmtree(workdir, ignore_errors=True)
     return outcome

@@ -61,6 +61,13 @@ def test_forged_sandbox_frames_on_the_report_pipe_change_nothing():
     assert failing.status is rmg.RewardStatus.ok and failing.score == 0.0, failing
 
 
+def test_a_forged_verdict_with_a_huge_error_text_is_cut_short():
+    huge = b'{"t": "test", "i": 0, "err": "' + b"x" * 100_000 + b'"}\n'
+    result = score(WRITE_TO_REPORT_PIPE + f"send({huge!r})\nos._exit(0)\n" + GOOD)
+    assert result.score == 0.0, result
+    assert 0 < len(result.details["tests"][0]["error"]) <= 2003, len(result.details["tests"][0]["error"])
+
+
 def test_a_report_flood_without_newlines_is_cut_and_the_host_survives():
     started = time.monotonic()
     result = score(WRITE_TO_REPORT_PIPE + "while True:\n    send(b'x' * 65536)\n" + GOOD)

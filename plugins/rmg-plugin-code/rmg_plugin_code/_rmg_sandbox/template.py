@@ -242,12 +242,14 @@ def serve(sock_fd: int) -> None:
             if not message:
                 os._exit(0)
             pid = _start(sock_fd, message, fds, shared)
+            reply = pid.to_bytes(4, "little")
             if pid > 0 and message == b"one":
                 try:
                     pidfd = os.pidfd_open(pid)
                 except OSError:  # out of fds: we could not tell when it ends, so end it now
                     os.kill(pid, SIGKILL)
                     single.finish(pid, fds[3], shared or {}, REAPER)
+                    pid, reply = 0, (0).to_bytes(4, "little")
                 else:
                     singles[pidfd] = (pid, fds[3])
                     poller.register(pidfd, select.POLLIN)
@@ -256,7 +258,10 @@ def serve(sock_fd: int) -> None:
                 supervisors.add(pid)
             for fd in fds:
                 os.close(fd)
-            sock.sendall(pid.to_bytes(4, "little"))
+            if pid > 0 and message == b"one":
+                socket.send_fds(sock, [reply], [pidfd])  # the host's handle to kill W by
+            else:
+                sock.sendall(reply)
         for pid in list(supervisors):
             try:
                 done, status = os.waitpid(pid, os.WNOHANG)
