@@ -260,6 +260,10 @@ def protection_notes(active: dict[str, Any] | None = None) -> list[str]:
         notes.append("processes: no PID namespace; fallback: process-group kill (code that calls setsid can escape)")
     if active.get("tmpfs"):
         notes.append(f"files: {active['tmpfs']}")
+        if active.get("userns") and not active.get("readonly"):
+            notes.append("files: WARNING: the tree could not be made read-only (no mount_setattr): the code can "
+                         "write the calling user's own files")
     else:
-        notes.append("files: no mount namespace; the work dir is a fresh temp dir, removed afterwards")
+        notes.append("files: no mount namespace; the work dir is a fresh temp dir, removed afterwards; the code "
+                     "can write wherever the calling user can")
     return notes

@@ -21,20 +21,34 @@ from rmg.core.registry import get_reward_class
 from rmg_plugin_code import sandbox
 
 SCRIPT = r"""
-import json, rmg
+import json, os, rmg, rmg_plugin_code
 from rmg.core.registry import get_reward_class
 from rmg_plugin_code import sandbox
 tests = {"tests": ["assert f(1) == 2"]}
+good = "def f(x):\n    return x + 1\n"
+# Files the calling user may write: the plugin's own package (code that lands there runs in
+# every later process) and the shared /tmp.
+package = os.path.join(os.path.dirname(rmg_plugin_code.__file__), "rmg-owned-%d.py" % os.getpid())
+shared_tmp = "/tmp/rmg-fallback-escape-%d" % os.getpid()
 cases = {
-    "good": "def f(x):\n    return x + 1\n",
+    "good": good,
     "loop": "def f(x):\n    while True:\n        pass\n",
-    "socket": "import socket\nsocket.create_connection(('10.0.0.1', 53), timeout=2)\ndef f(x):\n    return x + 1\n",
+    "socket": "import socket\nsocket.create_connection(('10.0.0.1', 53), timeout=2)\n" + good,
+    "package": f"open({package!r}, 'w').write('x')\n" + good,
+    "tmp": f"open({shared_tmp!r}, 'w').write('x')\nassert False, 'wrote it'\n" + good,
+    # no capability left in the run's user namespace (they would let it remount the tree writable)
+    "caps": "effective = open('/proc/self/status').read().split('CapEff:')[1].split()[0]\n"
+            "assert int(effective, 16) == 0, effective\n" + good,
 }
 reward = get_reward_class("code.execution")(timeout=8, test_timeout=2)
 out = {name: reward.evaluate(rmg.Sample.of(f"```python\n{code}\n```", reference=tests))[0]
        for name, code in cases.items()}
 print(json.dumps({"active": sandbox.protections(), "notes": sandbox.protection_notes(),
-                  "results": {k: [r.score, r.status.value, r.reason] for k, r in out.items()}}))
+                  "results": {k: [r.score, r.status.value, r.reason] for k, r in out.items()},
+                  "escaped": [p for p in (package, shared_tmp) if os.path.exists(p)]}))
+for path in (package, shared_tmp):
+    if os.path.exists(path):
+        os.remove(path)
 """
 
 
@@ -52,7 +66,7 @@ def run_in_user_namespace(*mapping: str) -> dict:
 
 @pytest.mark.parametrize("mapping", [("--map-root-user",), ("--map-user=1000", "--map-group=1000")],
                          ids=["root-of-a-user-namespace", "non-root-user"])
-def test_without_private_uids_each_run_gets_its_own_user_pid_and_network_namespaces(mapping):
+def test_without_private_uids_each_run_gets_its_own_user_mount_pid_and_network_namespaces(mapping):
     report = run_in_user_namespace(*mapping)
     assert {"userns", "pidns", "netns"} <= {k for k, v in report["active"].items() if v is True}, report["active"]
     results = report["results"]
@@ -60,8 +74,14 @@ def test_without_private_uids_each_run_gets_its_own_user_pid_and_network_namespa
     assert results["loop"][:2] == [0.0, "ok"] and "time limit" in results["loop"][2], results["loop"]
     assert results["socket"][:2] == [0.0, "ok"] and "unreachable" in results["socket"][2], results["socket"]
     assert any(note.startswith("network: new network namespace") for note in report["notes"]), report["notes"]
-    # without a mount namespace, files are not contained: rmg show says so
-    assert any(note.startswith("files: no mount namespace") for note in report["notes"]), report["notes"]
+    # The run keeps the calling user's uid, so everything but its private tmpfs is read-only.
+    assert report["active"].get("mountns") and report["active"].get("readonly"), report["active"]
+    assert any(note.startswith("files:") and "everything else read-only" in note for note in report["notes"]), \
+        report["notes"]
+    assert results["package"][:2] == [0.0, "ok"] and "read-only" in results["package"][2].lower(), results["package"]
+    assert results["tmp"][:2] == [0.0, "ok"] and "wrote it" in results["tmp"][2], results["tmp"]
+    assert report["escaped"] == [], report["escaped"]
+    assert results["caps"][:2] == [1.0, "ok"], results["caps"]
 
 
 def test_a_failure_of_the_sandbox_itself_is_an_error_result_not_a_zero_score(monkeypatch):

@@ -16,8 +16,9 @@ import os
 import sys
 
 from .proto import (
-    CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUSER, MNT_DETACH, MS_BIND, MS_NODEV,
-    MS_NOSUID, MS_PRIVATE, MS_REC, SIGKILL, UID_BASE, host_pid, libc, read_all,
+    AT_FDCWD, AT_RECURSIVE, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUSER, MNT_DETACH,
+    MOUNT_ATTR_RDONLY, MS_BIND, MS_NODEV, MS_NOSUID, MS_PRIVATE, MS_REC, SIGKILL, SYS_MOUNT_SETATTR, UID_BASE,
+    host_pid, libc, read_all,
 )
 
 TYPE_CHECKING = False
@@ -30,7 +31,9 @@ HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the plugin
 
 
 def unshare_ladder(root: bool) -> dict[str, bool]:
-    """Unshare the strongest set the kernel and our privileges allow; return what is active."""
+    """Unshare the strongest set the kernel and our privileges allow; return what is active.
+    Without root, a user namespace comes first (it grants the rest), with our own uid and gid
+    mapped to themselves so that files keep their owners and the run can create files."""
     c = libc()
     ladder = (
         [(CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC, ("pidns", "netns", "mountns", "ipcns")),
@@ -38,13 +41,46 @@ def unshare_ladder(root: bool) -> dict[str, bool]:
          (CLONE_NEWPID | CLONE_NEWNET, ("pidns", "netns")),
          (CLONE_NEWNET, ("netns",))]
         if root else
-        [(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET, ("userns", "pidns", "netns")),
+        [(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET, ("userns", "mountns", "pidns", "netns")),
+         (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET, ("userns", "pidns", "netns")),
          (CLONE_NEWUSER | CLONE_NEWNET, ("userns", "netns"))]
     )
+    uid, gid = os.geteuid(), os.getegid()  # before: in a new user namespace they read as unmapped
     for flags, names in ladder:
         if c.unshare(flags) == 0:
-            return {name: True for name in names}
+            active = {name: True for name in names}
+            if flags & CLONE_NEWUSER and not map_own_ids(uid, gid):
+                active.pop("mountns", None)  # unmapped, we could mount but not create a file
+            return active
     return {}
+
+
+def map_own_ids(uid: int, gid: int) -> bool:
+    """In a user namespace we just made: uid and gid mapped to themselves, no setgroups."""
+    for name, text in (("setgroups", b"deny"), ("uid_map", b"%d %d 1" % (uid, uid)), ("gid_map", b"%d %d 1" % (gid, gid))):
+        try:
+            fd = os.open("/proc/self/" + name, os.O_WRONLY)
+            try:
+                os.write(fd, text)
+            finally:
+                os.close(fd)
+        except OSError:
+            return False
+    return True
+
+
+def readonly_tree() -> bool:
+    """Every mount of our mount namespace read-only, recursively (mount_setattr, Linux 5.12+).
+    For a user namespace's runs, which keep the calling user's uid: what it owns (its home,
+    Python's site-packages, this checkout) must not be writable by the code. Mounts made
+    afterwards (the private tmpfs, the work dir) are writable; /dev/null & co. stay writable
+    (device files ignore a read-only mount)."""
+    import ctypes
+
+    attr = (ctypes.c_uint64 * 4)(MOUNT_ATTR_RDONLY, 0, 0, 0)  # attr_set, attr_clr, propagation, userns_fd
+    done = libc().syscall(SYS_MOUNT_SETATTR, ctypes.c_long(AT_FDCWD), b"/", ctypes.c_uint(AT_RECURSIVE),
+                          ctypes.byref(attr), ctypes.c_size_t(32))
+    return bool(done == 0)
 
 
 def needed_paths(extra: list[str]) -> list[str]:
@@ -96,6 +132,8 @@ def mount_shared_dirs(extra: list[str], active: dict[str, Any]) -> bool:
     tmpfs over every world-writable directory. False if our mounts could leak to the host."""
     if libc().mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
         return False  # without private propagation our mounts would reach the host: none at all
+    if active.get("userns"):
+        active["readonly"] = readonly_tree()
     active["closed"] = expose_interpreter(extra)
     needed = needed_paths(extra)
     hidden = []
@@ -134,8 +172,9 @@ def mount_workdir(workdir: str, disk: int, active: dict[str, Any]) -> bool:
     size = ("size=%d,mode=0700" % disk).encode()
     if libc().mount(b"tmpfs", workdir.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, size) != 0:
         return False
-    active["tmpfs"] = "work dir on a private %d MB tmpfs; private tmpfs over %s" % (
-        disk >> 20, ", ".join(active.get("hidden", [])) or "nothing")
+    active["tmpfs"] = "work dir on a private %d MB tmpfs; private tmpfs over %s%s" % (
+        disk >> 20, ", ".join(active.get("hidden", [])) or "nothing",
+        "; everything else read-only" if active.get("readonly") else "")
     return True
 
 

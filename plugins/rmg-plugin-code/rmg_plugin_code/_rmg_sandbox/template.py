@@ -50,6 +50,7 @@ def launch(job: dict[str, Any], result_fd: int, out_fd: int) -> None:
     root = privileged()
     active: dict[str, Any] = isolate.unshare_ladder(root) if job.get("namespaces", True) else {}
     active["netns"] = job["netns"] = bool(active.get("netns"))
+    job["userns"] = bool(active.get("userns"))  # W must then drop the capabilities it holds there
     pid = os.fork()
     if pid == 0:
         try:
@@ -198,7 +199,8 @@ def serve(sock_fd: int) -> None:
     pipes, and the reply is the pid of the run's first process:
 
     - b"run" + (job, result, output) fds: a supervisor H per run, which forks a W per unit;
-    - b"one" + (job, reports, output, status) fds, shared mode only: W itself (see `single`).
+    - b"one" + (job, reports, output, status) fds, shared mode only: W itself (see `single`);
+      the reply carries a pidfd of W too, the host's way to kill it.
 
     EOF on the socket (the host is gone) ends the server, and every child has PDEATHSIG set, so
     the whole tree follows."""

@@ -11,7 +11,7 @@ import os
 import sys
 from json import dumps
 
-from .proto import PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG, SIGKILL, describe, prctl, write_all
+from .proto import PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG, SIGKILL, describe, libc, prctl, write_all
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,6 +33,17 @@ def set_environment(env: dict[str, str]) -> None:
     for key, value in env.items():
         if BASE_ENV[key] != value:
             os.environ[key] = value
+
+
+def drop_capabilities() -> None:
+    """Give up the capabilities a user namespace's creator holds in it (all of them), which
+    would let the code undo the namespace's read-only mounts. Raises if the kernel refuses."""
+    import ctypes
+
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    sets = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable x 2 words: all empty
+    if libc().capset(header, sets) != 0:
+        raise OSError(ctypes.get_errno(), "capset: cannot drop the user namespace's capabilities")
 
 
 def limit_self(limits: dict[str, Any]) -> None:
@@ -89,6 +100,8 @@ def enter(job: dict[str, Any], report_fd: int, stdin_fd: int, stdout_fd: int, st
     os.closerange(report_fd + 1, 1 << 16)
     if job.get("uid"):
         drop_privileges(job["uid"])
+    elif job.get("userns"):
+        drop_capabilities()
     prctl(PR_SET_NO_NEW_PRIVS, 1)
     os.chdir(job["workdir"])
     set_environment(job["env"])
