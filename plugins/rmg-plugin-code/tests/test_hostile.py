@@ -158,3 +158,12 @@ def test_protections_are_reported_in_notes_and_details():
     assert "netns" in details
     if os.geteuid() == 0 and details.get("netns"):
         assert any("new network namespace" in n for n in notes)
+
+
+def test_a_posix_message_queue_is_removed_when_its_run_ends():
+    mq_open = "import ctypes, os\nmq_open = ctypes.CDLL(None, use_errno=True).mq_open\n"
+    name = f"/rmg-leftover-{os.getpid()}".encode()
+    leave = mq_open + f"assert mq_open({name!r}, os.O_CREAT | os.O_RDWR, 0o666, None) >= 0, ctypes.get_errno()\n"
+    assert score(leave + GOOD).score == 1.0
+    gone = f"assert mq_open({name!r}, os.O_RDONLY) == -1 and ctypes.get_errno() == 2, 'left over'\n"  # ENOENT
+    assert score(mq_open + gone + GOOD).score == 1.0

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 WRITABLE_DIRS = ("/tmp", "/var/tmp", "/run/lock", "/dev/shm")
 RUNS = "/tmp/.rmg-runs"  # work dirs of the shared namespaces' runs (inside those only)
+QUEUES = "/tmp/.rmg-mqueue"  # the shared IPC namespace's POSIX message queues, seen by the template only
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the plugin's package dir
 
 
@@ -202,13 +203,24 @@ def enter_run(job: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
     return active
 
 
+def mount_queues(active: dict[str, Any]) -> None:
+    """The IPC namespace's POSIX message queues as files (an mqueue fs), in a directory only root
+    may enter, so that a run's leftover queues can be found and removed like its files."""
+    try:
+        os.mkdir(QUEUES, 0o700)
+    except OSError:
+        return
+    if libc().mount(b"mqueue", QUEUES.encode(), b"mqueue", MS_NOSUID | MS_NODEV, None) == 0:
+        active["queues"] = QUEUES
+
+
 def clean_run(uid: int, shared: dict[str, Any]) -> None:
     """What a shared-namespace run leaves once its processes are gone: its work dir, its files in
-    the shared writable dirs, its System V IPC objects."""
+    the shared writable dirs, its System V IPC objects and POSIX message queues."""
     workdir = "%s/%d" % (RUNS, uid)
     if os.path.isdir(workdir):
         unmount_workdir(workdir)
-    remove_owned(shared.get("hidden", []), uid)
+    remove_owned(shared.get("hidden", []) + ([shared["queues"]] if "queues" in shared else []), uid)
     remove_ipc(uid)
 
 

@@ -124,6 +124,8 @@ def prepare_shared() -> dict[str, Any] | None:
     # Work dirs go in a directory the sandbox uids cannot write (so no run can plant a symlink
     # where a later run's work dir will be mounted), on the namespace's private /tmp.
     os.mkdir(isolate.RUNS, 0o711)
+    if active.get("ipcns"):
+        isolate.mount_queues(active)
     active["shared"] = True
     return active
 
