@@ -22,8 +22,8 @@ Design choices (and why):
 - Limits: CPU time (RLIMIT_CPU), address space (RLIMIT_AS), processes (RLIMIT_NPROC, which only
   binds non-root users, hence the private uid), file size (RLIMIT_FSIZE), no core dumps, 256
   open files, no new privileges (setuid binaries do not elevate); wall time is enforced by the
-  supervisor (per test and per run) and, as a backstop, by this module, which then kills the
-  run's process group and every process of its uid.
+  supervisor (per test and per run; for a single-process run, by this module) and, as a
+  backstop, by this module, which then kills the run's process group and every process of its uid.
 - PR_SET_PDEATHSIG at each level: if the pool worker that started a run is killed (the runner's
   budget), the template exits, its PID 1 dies with it, and the kernel kills the namespace.
 - Output is capped by whoever supervises W (H, or this module for a single run); verdicts

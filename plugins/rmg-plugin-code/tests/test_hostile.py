@@ -11,7 +11,6 @@ import os
 import time
 from pathlib import Path
 
-import pytest
 import rmg
 from rmg.core.registry import get_reward_class
 
