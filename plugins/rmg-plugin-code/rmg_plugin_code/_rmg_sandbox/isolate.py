@@ -18,7 +18,7 @@ import sys
 from .proto import (
     AT_FDCWD, AT_RECURSIVE, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUSER, MNT_DETACH,
     MOUNT_ATTR_RDONLY, MS_BIND, MS_NODEV, MS_NOSUID, MS_PRIVATE, MS_REC, SIGKILL, SYS_MOUNT_SETATTR, UID_BASE,
-    host_pid, libc, read_all,
+    host_pid, libc, read_file,
 )
 
 TYPE_CHECKING = False
@@ -293,12 +293,8 @@ def remove_ipc(uid: int) -> None:
     is shared by the template's runs, and these outlive their creator."""
     c = libc()
     for kind, ctl in (("shm", c.shmctl), ("msg", c.msgctl), ("sem", c.semctl)):
-        try:  # raw reads: open() would build a text-file stack, ~0.1 ms a file
-            fd = os.open("/proc/sysvipc/" + kind, os.O_RDONLY)
-            try:
-                data = read_all(fd)
-            finally:
-                os.close(fd)
+        try:
+            data = read_file("/proc/sysvipc/" + kind)
         except OSError:
             continue
         lines = data.split(b"\n")

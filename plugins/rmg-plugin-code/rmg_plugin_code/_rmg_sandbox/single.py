@@ -22,7 +22,7 @@ import os
 import time
 
 from . import isolate, worker
-from .proto import UID_BASE, describe, read_all, write_frame
+from .proto import UID_BASE, describe, read_all, read_file, write_frame
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -68,21 +68,13 @@ def has_leftovers(reaper: int, uid: int) -> bool | None:
     cannot be known. Every surviving subtree of an exited W hangs off the namespace's PID 1
     (`reaper`), so its direct children are the ones to check."""
     try:
-        fd = os.open("/proc/%d/task/%d/children" % (reaper, reaper), os.O_RDONLY)
-        try:
-            children = read_all(fd).split()
-        finally:
-            os.close(fd)
+        children = read_file("/proc/%d/task/%d/children" % (reaper, reaper)).split()
     except OSError:
         return None
     wanted = b"%d" % uid
     for child in children:
         try:
-            fd = os.open(b"/proc/%s/status" % child, os.O_RDONLY)
-            try:
-                status = read_all(fd)
-            finally:
-                os.close(fd)
+            status = read_file(b"/proc/%s/status" % child)
         except OSError:
             continue  # gone already
         uids = status[status.find(b"\nUid:"):].split(b"\n", 2)[1].split()[1:]
