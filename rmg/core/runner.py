@@ -39,6 +39,11 @@ DEFAULT_MODEL_TIMEOUT = 300.0  # model rewards: a judge call may retry with back
 _worker_rewards: list[Reward] = []
 
 
+def _failed(n: int, status: RewardStatus, message: str) -> list[RewardResult]:
+    """The same failure for each of a sample's `n` candidates."""
+    return [RewardResult.failure(status, message) for _ in range(n)]
+
+
 def _init_worker(blob: bytes) -> None:
     global _worker_rewards
     _worker_rewards = pickle.loads(blob)
@@ -140,24 +145,22 @@ class Runner:
                 return await asyncio.wrap_future(future)
             except (FutureTimeout, TimeoutError):
                 message = f"{leaf.label} exceeded its {self.timeout:g}s budget; its worker was killed"
-                return [RewardResult.failure(RewardStatus.timeout, message) for _ in range(n)]
+                return _failed(n, RewardStatus.timeout, message)
             except asyncio.CancelledError:
                 future.cancel()
                 raise
             except Exception as exc:  # noqa: BLE001 - a dead worker, an unpicklable result
-                message = f"{leaf.label}: worker failed: {type(exc).__name__}: {exc}"
-                return [RewardResult.failure(RewardStatus.error, message) for _ in range(n)]
+                return _failed(n, RewardStatus.error, f"{leaf.label}: worker failed: {type(exc).__name__}: {exc}")
         if reward.kind is Kind.rule:
             return reward.evaluate(sample)
         async with self._semaphores.get():
-            call = self._in_model_process(leaf, sample) if self.model_processes > 1 else reward.aevaluate(sample)
+            call = self._in_model_process(leaf, sample, n) if self.model_processes > 1 else reward.aevaluate(sample)
             try:
                 return await asyncio.wait_for(call, self.model_timeout)
             except asyncio.TimeoutError:
-                message = f"{leaf.label} exceeded its {self.model_timeout:g}s budget"
-                return [RewardResult.failure(RewardStatus.timeout, message) for _ in range(n)]
+                return _failed(n, RewardStatus.timeout, f"{leaf.label} exceeded its {self.model_timeout:g}s budget")
 
-    async def _in_model_process(self, leaf: Leaf, sample: Sample) -> list[RewardResult]:
+    async def _in_model_process(self, leaf: Leaf, sample: Sample, n: int) -> list[RewardResult]:
         pool = self._get_model_pool()
         task = None
         try:
@@ -168,8 +171,7 @@ class Runner:
                 pool.cancel(task)
             raise
         except Exception as exc:  # noqa: BLE001 - a child that died or never started
-            message = f"{leaf.label}: {exc}"
-            return [RewardResult.failure(RewardStatus.error, message) for _ in range(max(len(sample.candidates), 1))]
+            return _failed(n, RewardStatus.error, f"{leaf.label}: {exc}")
 
     async def ascore(self, sample: Sample | dict[str, Any] | Exception, index: int = 0) -> ScoredSample:
         """Score one sample (an exception in its place is reported as an invalid input)."""

@@ -81,7 +81,6 @@ Responder = (Callable[[dict[str, Any]], "str | Reply | Awaitable[str | Reply]"] 
              | Sequence["str | Reply"] | None)
 
 
-
 def count_tokens(text: str | None) -> int:  # the scripted server's tokenizer: whitespace-separated words
     return len(text.split()) if text else 0
 
