@@ -108,7 +108,7 @@ def stop_server(proc: subprocess.Popen[str]) -> int:
 
 def run_rmg(url: str, calls: int, model_processes: int = 1) -> dict[str, float]:
     import rmg
-    from rmg.core.judge import JudgeReward
+    from rmg.judges import JudgeReward
 
     judge = JudgeReward(principles=["Correctness: the explanation is right", "Brevity: no padding"],
                         model="scripted-judge", base_url=url, cache=False, max_retries=0)

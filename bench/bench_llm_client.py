@@ -32,7 +32,7 @@ RESULTS = ROOT / "bench" / "results" / "llm_client.md"
 
 
 def rmg_contender(base_url: str, concurrency: int, backend: str) -> Callable[[int], Awaitable[str]]:
-    from rmg.core.llm import create_chat_model
+    from rmg.llm import create_chat_model
 
     model = create_chat_model("bench", base_url=base_url, concurrency=concurrency, http_backend=backend)
 

@@ -9,8 +9,12 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from rmg.core.hookspecs import hookimpl
+from rmg.core.plugins import set_default_plugins
 
 __version__ = "0.1.0"
+
+# rmg's own judges are a default plugin, loaded and reported like an installed one.
+set_default_plugins({"rmg.judges": "rmg.judges.plugin"})
 
 _EXPORTS: dict[str, str] = {
     # data model
@@ -42,12 +46,16 @@ _EXPORTS: dict[str, str] = {
     "best_of_n": "rmg.core.runner",
     "rank": "rmg.core.runner",
     # LLM judges and model access
-    "JudgeReward": "rmg.core.judge",
-    "JudgeDefinition": "rmg.core.judge",
-    "judge_class": "rmg.core.judge",
-    "create_chat_model": "rmg.core.llm",
-    "ChatModel": "rmg.core.llm",
-    "ChatResponse": "rmg.core.llm",
+    "JudgeReward": "rmg.judges",
+    "JudgeDefinition": "rmg.judges",
+    "JudgeDefinitionError": "rmg.judges",
+    "judge_class": "rmg.judges",
+    "create_chat_model": "rmg.llm",
+    "ChatModel": "rmg.core.chat",
+    "ChatResponse": "rmg.core.chat",
+    "ChatError": "rmg.core.chat",
+    "ChatTimeout": "rmg.core.chat",
+    "Usage": "rmg.core.chat",
     # plugins
     "PluginHost": "rmg.core.plugins",
     "get_host": "rmg.core.plugins",
@@ -70,8 +78,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
-    from rmg.core.judge import JudgeDefinition, JudgeReward, judge_class
-    from rmg.core.llm import ChatModel, ChatResponse, create_chat_model
+    from rmg.core.chat import ChatError, ChatModel, ChatResponse, ChatTimeout, Usage
     from rmg.core.plugins import PluginHost, get_host
     from rmg.core.registry import RegistryError, UnknownReward, create_reward, list_rewards
     from rmg.core.reward import InvalidInput, Kind, Mode, Reward, reward
@@ -87,3 +94,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         Step,
     )
     from rmg.core.spec import SpecError, parse_spec
+    from rmg.judges import JudgeDefinition, JudgeDefinitionError, JudgeReward, judge_class
+    from rmg.llm import create_chat_model

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 import rmg
-from rmg.core import judge as judge_module
-from rmg.core.judge import JudgeReward
+from rmg import judges as judge_module
+from rmg.judges import JudgeReward
 from rmg.core.plugins import PluginHost, reset_host
 from rmg.core.registry import RegistryError, get_reward_class
 from rmg.testing import Reply, ScriptedLLMServer
@@ -225,9 +225,9 @@ def test_a_yaml_judge_definition_sets_defaults_that_explicit_parameters_override
     path.write_text("scenario: Bank support replies\nprinciples:\n  - Never invent account details.\n"
                     "  - Be polite.\nmode: pairwise\nscale: [0, 4]\nmodel: from-yaml\n")
     reward = JudgeReward(definition=str(path))
-    assert (reward.mode, reward.principles, reward.scale_min, reward.scale_max, reward.model) == (
+    assert (reward.active_mode, reward.principles, reward.scale_min, reward.scale_max, reward.model) == (
         rmg.Mode.pairwise, ["Never invent account details.", "Be polite."], 0, 4, "from-yaml")
-    assert JudgeReward(definition=str(path), mode="pointwise").mode is rmg.Mode.pointwise
+    assert JudgeReward(definition=str(path), mode="pointwise").active_mode is rmg.Mode.pointwise
     with ScriptedLLMServer('{"choice": "tie"}') as server:
         results = JudgeReward(definition=str(path), base_url=server.base_url, cache=False).evaluate(pair("a", "b"))
         assert server.requests[0]["model"] == "from-yaml"
@@ -275,7 +275,7 @@ def test_a_registered_judge_definition_is_usable_by_name(host_with_judge: Plugin
 
     host_with_judge.add_plugin(Definitions(), "test-definitions")
     reward = JudgeReward(definition="test.tone")
-    assert reward.principles == ["Be kind"] and reward.mode is rmg.Mode.listwise
+    assert reward.principles == ["Be kind"] and reward.active_mode is rmg.Mode.listwise
     assert "test.tone" in " ".join(JudgeReward.notes())
     with pytest.raises(ValueError, match="unknown judge definition 'nope'.*test.tone"):
         JudgeReward(definition="nope")
@@ -284,7 +284,8 @@ def test_a_registered_judge_definition_is_usable_by_name(host_with_judge: Plugin
 def test_the_api_key_never_shows_in_repr_or_dumps_and_the_class_keeps_its_mode() -> None:
     reward = JudgeReward(principles=["p"], api_key="sk-very-secret", mode="listwise")
     assert "sk-very-secret" not in repr(reward) and "sk-very-secret" not in reward.model_dump_json()
-    assert JudgeReward.mode is rmg.Mode.pointwise and reward.mode is rmg.Mode.listwise
+    assert JudgeReward.mode is rmg.Mode.pointwise and reward.active_mode is rmg.Mode.listwise
+    assert reward.model_dump(by_alias=True)["mode"] is rmg.Mode.listwise
     with pytest.raises(ValueError):
         JudgeReward(mode="stepwise")
 

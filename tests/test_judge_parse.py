@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rmg.core.judge_parse import JudgeParseError, parse_listwise, parse_pairwise, parse_pointwise, strip_thinking
+from rmg.judges.parse import JudgeParseError, parse_listwise, parse_pairwise, parse_pointwise, strip_thinking
 
 
 def score(text: str, low: float = 1, high: float = 10, n: int = 0):

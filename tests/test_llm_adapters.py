@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import rmg
-from rmg.core.llm import ChatError, ChatModel, ChatResponse, Usage, create_chat_model
+from rmg.llm import ChatError, ChatModel, ChatResponse, Usage, create_chat_model
 from rmg.core.plugins import PluginHost, get_host, reset_host
 
 
@@ -55,7 +55,7 @@ def test_langchain_model_timeout_is_a_chat_timeout() -> None:
     pytest.importorskip("langchain_core", minversion="1.7")
     from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
-    from rmg.core.llm import ChatTimeout
+    from rmg.llm import ChatTimeout
 
     class SlowFake(GenericFakeChatModel):
         async def _agenerate(self, *args: Any, **kwargs: Any) -> Any:
@@ -129,7 +129,7 @@ def test_a_chat_model_instance_is_returned_as_is_and_junk_is_refused() -> None:
 
 # -- in-process vLLM -----------------------------------------------------------------------------
 def test_vllm_without_the_extra_names_the_extra() -> None:
-    from rmg.core.llm.vllm_model import vllm_unavailable_reason
+    from rmg.llm.vllm_model import vllm_unavailable_reason
 
     reason = vllm_unavailable_reason()
     if reason is None or "vllm` extra" not in reason:
@@ -140,7 +140,7 @@ def test_vllm_without_the_extra_names_the_extra() -> None:
 
 
 def test_vllm_in_process_generates_on_a_gpu() -> None:
-    from rmg.core.llm.vllm_model import vllm_unavailable_reason
+    from rmg.llm.vllm_model import vllm_unavailable_reason
 
     reason = vllm_unavailable_reason()
     if reason is not None:
@@ -156,7 +156,7 @@ def test_vllm_in_process_generates_on_a_gpu() -> None:
 
 # -- package hygiene -----------------------------------------------------------------------------
 def test_importing_rmg_core_llm_loads_no_sdk() -> None:
-    code = ("import sys, rmg.core.llm; heavy = {'openai', 'httpx2', 'aiohttp', 'langchain_core', 'vllm'}; "
+    code = ("import sys, rmg.llm; heavy = {'openai', 'httpx2', 'aiohttp', 'langchain_core', 'vllm'}; "
             "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""

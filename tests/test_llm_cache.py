@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from rmg.core.llm import ChatError, ChatResponse, ResponseCache, Usage, create_chat_model
+from rmg.llm import ChatError, ChatResponse, ResponseCache, Usage, create_chat_model
 from rmg.testing import Reply, ScriptedLLMServer
 
 
@@ -85,7 +85,7 @@ def test_an_unusable_cache_warns_and_calls_go_through(tmp_path: Path) -> None:
 
 WRITER = """
 import sys
-from rmg.core.llm import ChatResponse, ResponseCache, Usage
+from rmg.llm import ChatResponse, ResponseCache, Usage
 cache = ResponseCache(sys.argv[1])
 for i in range(300):
     cache.put(cache.key({"writer": sys.argv[2], "i": i}), ChatResponse(f"{sys.argv[2]}-{i}", usage=Usage(calls=1)))

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from rmg.core.llm import ChatError, ChatModel, ChatTimeout, OpenAIChatModel, create_chat_model
-from rmg.core.llm.retry import RetryPolicy, parse_retry_after
+from rmg.llm import ChatError, ChatModel, ChatTimeout, OpenAIChatModel, create_chat_model
+from rmg.llm.retry import RetryPolicy, parse_retry_after
 from rmg.testing import Reply, ScriptedLLMServer
 
 

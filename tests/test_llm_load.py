@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from rmg.core.llm import ChatError, ChatTimeout, create_chat_model
+from rmg.llm import ChatError, ChatTimeout, create_chat_model
 from rmg.testing import Faults, ScriptedLLMServer
 
 

@@ -18,7 +18,7 @@ import pytest
 
 import rmg
 from rmg import Kind, Reward, RewardResult, RewardStatus, Sample
-from rmg.core.judge import JudgeReward
+from rmg.judges import JudgeReward
 from rmg.testing import ScriptedLLMServer
 
 PARENT = os.getpid()

@@ -3,28 +3,32 @@
 Loading is lazy (on first use) and happens once per process. A plugin that fails to import, or
 whose hook raises, is recorded with its error and skipped: the host keeps working without it.
 `RMG_LOAD_PLUGINS` (comma-separated distribution names; empty = none) restricts what is loaded.
+
+Default plugins (rmg's own judges) are given to the host as module names, `PluginHost(builtins=
+{"rmg.judges": "rmg.judges.plugin"})`, and loaded and reported like installed ones; the process-wide
+host takes the defaults declared with `set_default_plugins` (the `rmg` package declares its own), so
+nothing here names a module above core.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 import os
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import pluggy
 
 from . import hookspecs
-from .reward import exception_summary
+from .errors import exception_summary
 
-__all__ = ["PluginHost", "PluginInfo", "Registration", "get_host", "reset_host"]
+__all__ = ["PluginHost", "PluginInfo", "Registration", "get_host", "reset_host", "set_default_plugins"]
 
 ENTRY_POINT_GROUP = "rmg"
 COLLECTIONS = ("rewards", "judges", "models", "benchmarks")
-BUILTIN = "rmg"
 
 
 def _normalise(name: str) -> str:
@@ -41,6 +45,7 @@ class PluginInfo:
     hooks: list[str] = field(default_factory=list)
     registered: dict[str, list[str]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    builtin: bool = False  # a default plugin that comes with rmg
 
     @property
     def ok(self) -> bool:
@@ -61,10 +66,15 @@ class PluginHost:
     """Owns the pluggy manager and the collections plugins register into."""
 
     def __init__(
-        self, *, entry_points: bool = True, allow: Iterable[str] | None = None, builtins: bool = True
+        self,
+        *,
+        entry_points: bool = True,
+        allow: Iterable[str] | None = None,
+        builtins: Mapping[str, str] | None = None,
     ) -> None:
+        """`builtins`: default plugins, plugin name -> module name (None: those of `set_default_plugins`)."""
         self._use_entry_points = entry_points
-        self._use_builtins = builtins
+        self._builtins = dict(_default_plugins if builtins is None else builtins)
         self._allow = None if allow is None else {_normalise(a) for a in allow}
         self._lock = threading.RLock()
         self._loaded = False
@@ -78,8 +88,7 @@ class PluginHost:
         with self._lock:
             if not self._loaded:
                 self._loaded = True
-                if self._use_builtins:
-                    self._load_builtins()
+                self._load_builtins()
                 if self._use_entry_points:
                     self._load_entry_points()
         return self
@@ -94,16 +103,19 @@ class PluginHost:
         return _normalise(dist_name) in allow
 
     def _load_builtins(self) -> None:
-        """rmg's own rewards (the `judge`), registered like a plugin named "rmg"."""
-        info = self.plugins.setdefault(BUILTIN, PluginInfo(BUILTIN, _version(BUILTIN), "rmg.core.judge"))
-        try:
-            module = importlib.import_module("rmg.core.judge")
-        except Exception as exc:  # noqa: BLE001 - even a broken built-in must not break the host
-            info.errors.append(f"import of rmg.core.judge failed: {exception_summary(exc)}")
-            return
-        self.add_plugin(module, BUILTIN, info=info)
+        """Default plugins, loaded first and reported like installed ones (version: rmg's)."""
+        for name, module_name in self._builtins.items():
+            info = self.plugins.setdefault(name, PluginInfo(name, _version("rmg"), module_name, builtin=True))
+            try:
+                module = importlib.import_module(module_name)
+            except Exception as exc:  # noqa: BLE001 - even a broken built-in must not break the host
+                info.errors.append(f"import of {module_name} failed: {exception_summary(exc)}")
+                continue
+            self.add_plugin(module, name, info=info)
 
     def _load_entry_points(self) -> None:
+        import importlib.metadata  # on first load, not at `import rmg`
+
         for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
             dist = getattr(ep, "dist", None)
             dist_name = dist.name if dist is not None else ep.name
@@ -199,14 +211,23 @@ class PluginHost:
 
 
 def _version(dist: str) -> str:
+    from importlib import metadata
+
     try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
         return ""
 
 
 _host: PluginHost | None = None
 _host_lock = threading.Lock()
+_default_plugins: dict[str, str] = {}
+
+
+def set_default_plugins(plugins: Mapping[str, str]) -> None:
+    """Declare the default plugins (name -> module) that hosts made without `builtins=` load."""
+    _default_plugins.clear()
+    _default_plugins.update(plugins)
 
 
 def get_host() -> PluginHost:

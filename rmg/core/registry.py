@@ -77,7 +77,7 @@ def create_reward(name: str, params: dict[str, Any] | None = None, host: PluginH
     try:
         return cls(**(params or {}))
     except ValidationError as exc:
-        known = ", ".join(cls.model_fields) or "none"
+        known = ", ".join(cls.parameter_names()) or "none"
         problems = "; ".join(
             f"{'.'.join(str(x) for x in e['loc']) or '?'}: {e['msg']}" for e in exc.errors()
         )

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import traceback
 from enum import Enum
 from typing import Any, Callable, ClassVar, get_origin
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
+from .errors import exception_summary
 from .schema import Candidate, RewardResult, RewardStatus, Sample
 
 __all__ = ["Kind", "Mode", "Reward", "InvalidInput", "reward", "decorated_rewards"]
@@ -69,15 +69,20 @@ class Reward(BaseModel):
             return self.compute(sample)
         return list(await asyncio.gather(*(self.ascore(sample, c) for c in sample.candidates)))
 
+    @property
+    def active_mode(self) -> Mode:
+        """The mode this instance scores in: the class's `mode` (a judge makes it a parameter)."""
+        return type(self).mode
+
     # -- what the runner calls -----------------------------------------------------------------
     def check(self, sample: Sample) -> str | None:
         """Why this sample cannot be scored by this reward, or None."""
         n = len(sample.candidates)
         if n == 0:
             return "the sample has no response to score"
-        if self.mode is Mode.pairwise and n != 2:
+        if self.active_mode is Mode.pairwise and n != 2:
             return f"a pairwise reward needs exactly 2 responses, got {n}"
-        if self.mode is Mode.listwise and n < 2:
+        if self.active_mode is Mode.listwise and n < 2:
             return f"a listwise reward needs at least 2 responses, got {n}"
         return None
 
@@ -122,7 +127,7 @@ class Reward(BaseModel):
         return [self._coerce(v) for v in values]
 
     def _coerce(self, value: Any) -> RewardResult:
-        if self.mode is Mode.stepwise and isinstance(value, (list, tuple)):
+        if self.active_mode is Mode.stepwise and isinstance(value, (list, tuple)):
             steps = [float(v) for v in value]
             # A solution is only as sound as its weakest step (the usual PRM aggregation).
             return RewardResult(score=min(steps) if steps else 0.0, step_scores=steps)
@@ -131,6 +136,11 @@ class Reward(BaseModel):
     @staticmethod
     def _failed(sample: Sample, status: RewardStatus, message: str) -> list[RewardResult]:
         return [RewardResult.failure(status, message) for _ in sample.candidates or [None]]
+
+    @classmethod
+    def parameter_names(cls) -> list[str]:
+        """The names a spec or `--param` sets (a field's alias where it has one)."""
+        return [field.alias or name for name, field in cls.model_fields.items()]
 
     @classmethod
     def parameters(cls) -> list[dict[str, Any]]:
@@ -143,7 +153,7 @@ class Reward(BaseModel):
             type_name = annotation.__name__ if plain else str(annotation).replace("typing.", "")
             out.append(
                 {
-                    "name": field_name,
+                    "name": field.alias or field_name,
                     "type": type_name,
                     "default": None if field.is_required() else field.get_default(call_default_factory=True),
                     "required": field.is_required(),
@@ -169,13 +179,6 @@ def _describe(exc: BaseException) -> tuple[RewardStatus, str]:
     if isinstance(exc, ValidationError):
         return RewardStatus.invalid_input, str(exc)
     return RewardStatus.error, exception_summary(exc)
-
-
-def exception_summary(exc: BaseException) -> str:
-    """`Type: message (at file:line)`, the line being where it was raised: one line for a report."""
-    where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
-    at = f" (at {where[0].filename}:{where[0].lineno})" if where else ""
-    return f"{type(exc).__name__}: {exc}{at}"
 
 
 def _run_coroutine(coro: Any) -> Any:
@@ -233,12 +236,12 @@ class FunctionReward(Reward):
         return await self._call(sample, candidate)
 
     def compute(self, sample: Sample) -> list[Any]:
-        if self.mode in (Mode.pairwise, Mode.listwise):
+        if self.active_mode in (Mode.pairwise, Mode.listwise):
             return list(self._call(sample, None))
         return super().compute(sample)
 
     async def acompute(self, sample: Sample) -> list[Any]:
-        if self.mode in (Mode.pairwise, Mode.listwise):
+        if self.active_mode in (Mode.pairwise, Mode.listwise):
             return list(await self._call(sample, None))
         return list(await asyncio.gather(*(self.ascore(sample, c) for c in sample.candidates)))
 

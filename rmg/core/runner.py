@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from .compose import Leaf, Node, evaluate_node, iter_leaves
 from .dispatch import ModelProcessPool, check_picklable
-from .llm.meter import LoopSemaphores
+from .aio import LoopSemaphores
 from .reward import Kind, Reward
 from .schema import RewardResult, RewardStatus, Sample, ScoredSample
 from .spec import parse_spec

@@ -198,7 +198,7 @@ class _Parser:
         merged = dict(params)
         for key, value in self.overrides.items():
             target, _, field = key.rpartition(".")
-            if (target in ("", name)) and field in cls.model_fields:
+            if (target in ("", name)) and field in cls.parameter_names():
                 merged[field] = value
                 self.used.add(key)
         try:

@@ -17,7 +17,7 @@ import rmg
 try:
     from rmg import JudgeDefinition, judge_class
 except ImportError:  # hosts that do not export the judge API at the top level yet
-    from rmg.core.judge import JudgeDefinition, judge_class
+    from rmg.judges import JudgeDefinition, judge_class
 
 from .definitions import JUDGES
 

@@ -113,7 +113,7 @@ def test_safety_in_its_three_forms_prefers_the_refusal(host: PluginHost, server:
 
 
 def test_a_definition_is_usable_by_name_from_the_generic_judge(host: PluginHost) -> None:
-    from rmg.core.judge import JudgeReward
+    from rmg.judges import JudgeReward
 
     judge = JudgeReward(definition="alignment.honesty")
     assert judge.principles == host.collections["judges"]["alignment.honesty"].obj.principles

@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from .base import ChatError, ChatModel, ChatResponse, ChatTimeout, Usage
+from rmg.core.chat import ChatError, ChatModel, ChatResponse, ChatTimeout, Usage
 from .factory import create_chat_model
 
 __all__ = [

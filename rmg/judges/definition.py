@@ -20,7 +20,7 @@ A YAML file looks like:
     scale: [1, 10]            # pointwise scale (or scale_min / scale_max)
     model: qwen3-8b
     base_url: http://localhost:8000/v1
-    template: |               # optional: a custom prompt (see rmg.core.judge_templates)
+    template: |               # optional: a custom prompt (see rmg.judges.templates)
       ...
 """
 
@@ -124,7 +124,7 @@ def load_definition(ref: str | JudgeDefinition) -> JudgeDefinition:
         return ref
     if ref.strip().endswith((".yaml", ".yml", ".json")):
         return read_definition_file(ref.strip())
-    from .plugins import get_host
+    from rmg.core.plugins import get_host
 
     host = get_host()
     registration = host.get("judges", ref)

@@ -1,15 +1,14 @@
-"""Small shared pieces of every backend: a thread-safe usage total and per-event-loop semaphores."""
+"""Small shared pieces of every backend: a thread-safe usage total and the cache-and-meter path."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from .base import ChatResponse, Usage
+from rmg.core.chat import ChatResponse, Usage
 
-__all__ = ["LoopSemaphores", "MeteredModel", "UsageMeter"]
+__all__ = ["MeteredModel", "UsageMeter"]
 
 
 class UsageMeter:
@@ -63,24 +62,3 @@ class MeteredModel:
         if key is not None:
             cache.put(key, response)
         return response
-
-
-class LoopSemaphores:
-    """One `asyncio.Semaphore(limit)` per running event loop (a semaphore is bound to its loop)."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = max(1, int(limit))
-        self._lock = threading.Lock()
-        self._by_loop: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Semaphore]] = {}
-
-    def get(self) -> asyncio.Semaphore:
-        loop = asyncio.get_running_loop()
-        found = self._by_loop.get(id(loop))
-        if found is not None and found[0] is loop:
-            return found[1]
-        with self._lock:
-            for key in [k for k, (lp, _) in self._by_loop.items() if lp.is_closed()]:
-                del self._by_loop[key]
-            semaphore = asyncio.Semaphore(self.limit)
-            self._by_loop[id(loop)] = (loop, semaphore)
-            return semaphore

@@ -29,7 +29,7 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
-from .base import ChatError, ChatResponse, ChatTimeout, Usage
+from rmg.core.chat import ChatError, ChatResponse, ChatTimeout, Usage
 from .cache import ResponseCache, open_cache
 from .meter import MeteredModel, UsageMeter
 from .reasoning import join_reasoning, reasoning_from_fields, split_think

@@ -18,7 +18,7 @@ import os
 import sys
 from typing import Any
 
-from .base import ChatError, ChatModel
+from rmg.core.chat import ChatError, ChatModel
 
 __all__ = ["create_chat_model"]
 
@@ -72,7 +72,7 @@ def _openai(name: str | None, settings: dict[str, Any]) -> ChatModel:
 
 def _registered(name: str, settings: dict[str, Any]) -> ChatModel | None:
     """A plugin-registered backend for `name` (or `prefix:rest`), or None."""
-    from ..plugins import get_host
+    from rmg.core.plugins import get_host
 
     host = get_host()
     registration = host.get("models", name)

@@ -28,7 +28,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .schema import Sample
+from rmg.core.schema import Sample
 
 __all__ = [
     "DEFAULT_SYSTEM",

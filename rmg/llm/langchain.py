@@ -16,8 +16,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from .base import ChatError, ChatResponse, ChatTimeout, Usage
-from .meter import LoopSemaphores, MeteredModel, UsageMeter
+from rmg.core.chat import ChatError, ChatResponse, ChatTimeout, Usage
+from rmg.core.aio import LoopSemaphores
+
+from .meter import MeteredModel, UsageMeter
 from .reasoning import join_reasoning, split_think
 
 __all__ = ["LangChainChatModel"]

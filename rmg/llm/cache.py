@@ -25,7 +25,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from .base import ChatResponse, Usage
+from rmg.core.chat import ChatResponse, Usage
 
 __all__ = ["ResponseCache", "default_cache_path", "open_cache"]
 

@@ -19,9 +19,11 @@ import os
 import threading
 from typing import Any
 
-from .base import ChatError, ChatResponse, ChatTimeout, Usage
+from rmg.core.chat import ChatError, ChatResponse, ChatTimeout, Usage
 from .cache import ResponseCache, open_cache
-from .meter import LoopSemaphores, MeteredModel, UsageMeter
+from rmg.core.aio import LoopSemaphores
+
+from .meter import MeteredModel, UsageMeter
 from .reasoning import split_think
 
 __all__ = ["VLLMChatModel", "vllm_unavailable_reason"]
