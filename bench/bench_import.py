@@ -32,8 +32,7 @@ def main() -> None:
         "import rmg; rmg.evaluate (runner loaded)": (sys.executable, "import rmg; rmg.evaluate"),
     }
     if PEER.exists():
-        cases["peer: import rm_gallery.core.reward.registry"] = (
-            str(PEER), "import rm_gallery.core.reward.registry")
+        cases["peer: import rm_gallery.core.reward.registry"] = (str(PEER), "import rm_gallery.core.reward.registry")
     times: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(REPEATS):  # interleaved, so machine noise hits every case alike
         for name, (python, code) in cases.items():
@@ -55,7 +54,9 @@ def main() -> None:
     lines += ["", f"`import rmg` alone (minus interpreter start): {rmg_only:.3f} s (target < 0.5 s)."]
     if "peer: import rm_gallery.core.reward.registry" in times:
         peer = statistics.median(times["peer: import rm_gallery.core.reward.registry"]) - base
-        lines.append(f"Peer import minus interpreter start: {peer:.3f} s; ratio peer / rmg: {peer / max(rmg_only, 1e-3):.1f}x.")
+        lines.append(
+            f"Peer import minus interpreter start: {peer:.3f} s; ratio peer / rmg: {peer / max(rmg_only, 1e-3):.1f}x."
+        )
     text = "\n".join(lines) + "\n"
     out = ROOT / "bench" / "results" / "import.md"
     out.parent.mkdir(exist_ok=True)

@@ -110,10 +110,17 @@ def run_rmg(url: str, calls: int, model_processes: int = 1) -> dict[str, float]:
     import rmg
     from rmg.judges import JudgeReward
 
-    judge = JudgeReward(principles=["Correctness: the explanation is right", "Brevity: no padding"],
-                        model="scripted-judge", base_url=url, cache=False, max_retries=0)
-    make = [rmg.Sample.of(f"answer {i}: a function calling itself", prompt="Explain recursion briefly.")
-            for i in range(calls + 256)]
+    judge = JudgeReward(
+        principles=["Correctness: the explanation is right", "Brevity: no padding"],
+        model="scripted-judge",
+        base_url=url,
+        cache=False,
+        max_retries=0,
+    )
+    make = [
+        rmg.Sample.of(f"answer {i}: a function calling itself", prompt="Explain recursion briefly.")
+        for i in range(calls + 256)
+    ]
     with rmg.Runner(judge, concurrency=256, model_processes=model_processes) as runner:
         list(runner.stream(make[:256]))  # warm-up: imports, connections, child processes
         started = time.perf_counter()
@@ -125,8 +132,9 @@ def run_rmg(url: str, calls: int, model_processes: int = 1) -> dict[str, float]:
 
 def run_peer(url: str, calls: int, how: str) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as cwd:  # RM-Gallery writes ./log on import
-        proc = subprocess.run([str(PEER), "-c", RM_GALLERY, url, str(calls), how], capture_output=True, text=True,
-                              cwd=cwd, timeout=1800)
+        proc = subprocess.run(
+            [str(PEER), "-c", RM_GALLERY, url, str(calls), how], capture_output=True, text=True, cwd=cwd, timeout=1800
+        )
     if proc.returncode != 0:
         raise RuntimeError(f"RM-Gallery run failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -158,10 +166,14 @@ def main() -> None:
                 rate = result["calls"] / result["seconds"]
                 rates[name].append(rate)
                 if result.get("score_left_at_zero"):
-                    quirks.add(f"{name}: `reward.score` stays 0.0 for {result['score_left_at_zero']}/{result['calls']} "
-                               "samples although the judge answered (the 1.0 is only in `reward.details`)")
+                    quirks.add(
+                        f"{name}: `reward.score` stays 0.0 for {result['score_left_at_zero']}/{result['calls']} "
+                        "samples although the judge answered (the 1.0 is only in `reward.details`)"
+                    )
                 if result["scored"] != result["calls"]:
-                    checks.append(f"round {round_no + 1}, {name}: only {result['scored']}/{result['calls']} scored as scripted")
+                    checks.append(
+                        f"round {round_no + 1}, {name}: only {result['scored']}/{result['calls']} scored as scripted"
+                    )
                 print(f"round {round_no + 1}: {name}: {rate:,.0f} calls/s", flush=True)
     finally:
         served = stop_server(server)
@@ -169,8 +181,9 @@ def main() -> None:
     write_report(args, medians, rates, served, checks + sorted(quirks))
 
 
-def write_report(args: argparse.Namespace, medians: dict[str, float], rates: dict[str, list[float]], served: int,
-                 checks: list[str]) -> None:
+def write_report(
+    args: argparse.Namespace, medians: dict[str, float], rates: dict[str, list[float]], served: int, checks: list[str]
+) -> None:
     rmg_rate = max(medians[RMG_ONE], medians[RMG_TWO])
     peers = {k: v for k, v in medians.items() if not k.startswith("rmg")}
     best_peer = max(peers.values()) if peers else None
@@ -195,9 +208,11 @@ def write_report(args: argparse.Namespace, medians: dict[str, float], rates: dic
         lines.append(f"| {name} | {median:,.0f} | {', '.join(f'{r:,.0f}' for r in rates[name])} |")
     lines.append("")
     if best_peer:
-        lines.append(f"Best rmg figure ({rmg_rate:,.0f} calls/s) / best RM-Gallery figure: **{rmg_rate / best_peer:.1f}x** "
-                     f"(in-process rmg: {medians[RMG_ONE] / best_peer:.1f}x). "
-                     "Targets: >= 1,000 calls/s and >= 5x RM-Gallery.")
+        lines.append(
+            f"Best rmg figure ({rmg_rate:,.0f} calls/s) / best RM-Gallery figure: **{rmg_rate / best_peer:.1f}x** "
+            f"(in-process rmg: {medians[RMG_ONE] / best_peer:.1f}x). "
+            "Targets: >= 1,000 calls/s and >= 5x RM-Gallery."
+        )
     lines += ["", "Checks (each contender's verdicts compared with the scripted answer):"]
     lines += [f"- {c}" for c in checks] or ["- every call of every contender was scored as scripted"]
     lines.append("")

@@ -55,7 +55,8 @@ def sdk_contender(base_url: str, concurrency: int) -> Callable[[int], Awaitable[
         client, semaphore = state[loop_id]
         async with semaphore:
             completion = await client.chat.completions.create(
-                model="bench", messages=[{"role": "user", "content": f"sample {i}"}])
+                model="bench", messages=[{"role": "user", "content": f"sample {i}"}]
+            )
         return completion.choices[0].message.content or ""
 
     async def close() -> None:
@@ -114,17 +115,21 @@ def main() -> None:
         server.wait()
 
     command = "bench/bench_llm_client.py " + " ".join(sys.argv[1:])
-    report = "\n".join([
-        "# LLM client throughput (zero-latency local endpoint, server in its own process)",
-        "",
-        (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, "
-         f"{args.calls} calls per run, median of {args.rounds} interleaved rounds. Command: `{command.strip()}`"),
-        "",
-        "| concurrency | contender | calls/s | vs hand-written SDK |",
-        "|---|---|---|---|",
-        *rows,
-        "",
-    ])
+    report = "\n".join(
+        [
+            "# LLM client throughput (zero-latency local endpoint, server in its own process)",
+            "",
+            (
+                f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, "
+                f"{args.calls} calls per run, median of {args.rounds} interleaved rounds. Command: `{command.strip()}`"
+            ),
+            "",
+            "| concurrency | contender | calls/s | vs hand-written SDK |",
+            "|---|---|---|---|",
+            *rows,
+            "",
+        ]
+    )
     print(report)
     if not args.no_write:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,18 @@ def pip_install_target(target: Path, *names: str) -> None:
     """Install fixture plugins as real distributions (dist-info + entry points) into `target`."""
     paths = [str(FIXTURE_PLUGINS / name) for name in names]
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--target", str(target), *paths],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            *paths,
+        ],
         check=True,
     )
 
@@ -56,11 +67,17 @@ RunRmg = Callable[..., subprocess.CompletedProcess]
 def run_rmg(tmp_path: Path) -> RunRmg:
     """Run the real `rmg` CLI in a subprocess with the given plugin dirs on PYTHONPATH."""
 
-    def run(*args: str, plugins: list[Path] = (), env: dict[str, str] | None = None, timeout: float = 120,
-            check: bool = False) -> subprocess.CompletedProcess:
+    def run(
+        *args: str,
+        plugins: list[Path] = (),
+        env: dict[str, str] | None = None,
+        timeout: float = 120,
+        check: bool = False,
+    ) -> subprocess.CompletedProcess:
         full_env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, plugins)), "COLUMNS": "200", **(env or {})}
-        proc = subprocess.run([*RMG, *args], capture_output=True, text=True, env=full_env, cwd=tmp_path,
-                              timeout=timeout)
+        proc = subprocess.run(
+            [*RMG, *args], capture_output=True, text=True, env=full_env, cwd=tmp_path, timeout=timeout
+        )
         if check and proc.returncode != 0:
             raise AssertionError(f"rmg {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
         return proc

@@ -24,8 +24,13 @@ def main(argv: list[str]) -> int:
         rel = suite.relative_to(ROOT)
         print(f"\n=== {rel} ===", flush=True)
         started = time.monotonic()
-        proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", str(rel), *argv],
-                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", str(rel), *argv],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         sys.stdout.write(proc.stdout)
         last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
         for number, kind in COUNT.findall(last):

@@ -41,8 +41,9 @@ def test_killed_with_sigkill_and_rerun_the_output_has_every_input_exactly_once(
     out = tmp_path / "out.jsonl"
     args = [*RMG, "score", "testkit.length(delay=0.02)", "in.jsonl", "-o", str(out), "--workers", "2", "--no-progress"]
     env = {**os.environ, "PYTHONPATH": str(testkit_path)}
-    proc = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        args, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and (not out.exists() or out.read_text().count("\n") < n // 3):
         time.sleep(0.05)
@@ -57,8 +58,9 @@ def test_killed_with_sigkill_and_rerun_the_output_has_every_input_exactly_once(
     assert ids == list(range(n))
 
 
-def test_unknown_rewards_and_bad_params_fail_with_a_clear_message(run_rmg: RunRmg, testkit_path: Path,
-                                                                 tmp_path: Path) -> None:
+def test_unknown_rewards_and_bad_params_fail_with_a_clear_message(
+    run_rmg: RunRmg, testkit_path: Path, tmp_path: Path
+) -> None:
     _write_input(tmp_path / "in.jsonl", 2)
     proc = run_rmg("score", "testkit.lenght", "in.jsonl", plugins=[testkit_path])
     assert proc.returncode != 0 and "did you mean 'testkit.length'" in proc.stderr
@@ -68,12 +70,14 @@ def test_unknown_rewards_and_bad_params_fail_with_a_clear_message(run_rmg: RunRm
     assert proc.returncode != 0 and "nothere.jsonl: no such file" in proc.stderr
 
 
-def test_a_reward_that_hangs_on_one_row_times_out_and_the_run_completes(run_rmg: RunRmg, testkit_path: Path,
-                                                                       tmp_path: Path) -> None:
+def test_a_reward_that_hangs_on_one_row_times_out_and_the_run_completes(
+    run_rmg: RunRmg, testkit_path: Path, tmp_path: Path
+) -> None:
     rows = [{"id": i, "response": "sleep" if i == 3 else "ok"} for i in range(8)]
     (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
-    run_rmg("score", "testkit.sleepy", "in.jsonl", "-o", "out.jsonl", "--timeout", "1", plugins=[testkit_path],
-            check=True)
+    run_rmg(
+        "score", "testkit.sleepy", "in.jsonl", "-o", "out.jsonl", "--timeout", "1", plugins=[testkit_path], check=True
+    )
     statuses = [json.loads(line)["reward"]["status"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert statuses == ["ok"] * 3 + ["timeout"] + ["ok"] * 4
 

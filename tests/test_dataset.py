@@ -35,12 +35,14 @@ def test_json_array_and_parquet_are_read(tmp_path: Path) -> None:
 
 
 def test_verl_parquet_rows_map_prompt_data_source_and_ground_truth(tmp_path: Path) -> None:
-    table = pa.table({
-        "data_source": ["openai/gsm8k"],
-        "prompt": [[{"role": "user", "content": "2+2?"}]],
-        "response": ["4"],
-        "reward_model": [{"style": "rule", "ground_truth": "4"}],
-    })
+    table = pa.table(
+        {
+            "data_source": ["openai/gsm8k"],
+            "prompt": [[{"role": "user", "content": "2+2?"}]],
+            "response": ["4"],
+            "reward_model": [{"style": "rule", "ground_truth": "4"}],
+        }
+    )
     pq.write_table(table, tmp_path / "verl.parquet")
     [(_, row)] = list(read_rows(tmp_path / "verl.parquet"))
     sample = row_to_sample(row)

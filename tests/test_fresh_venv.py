@@ -14,15 +14,30 @@ ROOT = Path(__file__).resolve().parents[1]
 PLUGINS = {
     "rmg-plugin-math": {"math.accuracy", "math.verify_steps"},
     "rmg-plugin-code": {"code.execution", "code.syntax", "code.style", "code.patch_similarity"},
-    "rmg-plugin-format": {"format.think_answer", "format.length", "format.repetition", "format.cosine_length",
-                          "format.json", "format.tool_call", "format.privacy", "format.language"},
-    "rmg-plugin-general": {"general.exact_match", "general.f1", "general.rouge", "general.bleu",
-                           "general.number_accuracy", "general.semantic_similarity"},
+    "rmg-plugin-format": {
+        "format.think_answer",
+        "format.length",
+        "format.repetition",
+        "format.cosine_length",
+        "format.json",
+        "format.tool_call",
+        "format.privacy",
+        "format.language",
+    },
+    "rmg-plugin-general": {
+        "general.exact_match",
+        "general.f1",
+        "general.rouge",
+        "general.bleu",
+        "general.number_accuracy",
+        "general.semantic_similarity",
+    },
 }
 
 
 def test_each_rule_plugin_appears_in_rmg_list_when_installed_in_a_fresh_venv_and_goes_when_uninstalled(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     python = str(venv / "bin" / "python")
@@ -32,8 +47,9 @@ def test_each_rule_plugin_appears_in_rmg_list_when_installed_in_a_fresh_venv_and
         assert done.returncode == 0, f"pip {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
 
     def listed() -> set[str]:
-        done = subprocess.run([str(venv / "bin" / "rmg"), "list", "--json"], capture_output=True, text=True,
-                              timeout=120)
+        done = subprocess.run(
+            [str(venv / "bin" / "rmg"), "list", "--json"], capture_output=True, text=True, timeout=120
+        )
         assert done.returncode == 0, done.stderr
         return {row["name"] for row in json.loads(done.stdout)}
 

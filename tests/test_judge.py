@@ -74,21 +74,32 @@ def test_pointwise_per_principle_scores_become_dimensions_named_after_the_princi
     reply = '<think>weighing</think>```json\n{"critique": "ok", "principle_scores": [10, 4], "score": 7}\n```'
     with ScriptedLLMServer(reply) as server:
         result = judge(server, principles=["Correctness: facts are right", "Brevity: short"]).evaluate(
-            rmg.Sample.of("x", prompt="q"))[0]
+            rmg.Sample.of("x", prompt="q")
+        )[0]
     assert result.ok and result.score == pytest.approx(6 / 9)
     assert [(d.name, round(d.score, 3)) for d in result.dimensions] == [("Correctness", 1.0), ("Brevity", 0.333)]
 
 
 def test_the_prompt_carries_scenario_principles_conversation_reference_and_the_answer_format() -> None:
     with ScriptedLLMServer('{"score": 5}') as server:
-        sample = rmg.Sample(prompt=[{"role": "system", "content": "Be terse."}, {"role": "user", "content": "2+2?"}],
-                            candidates=["4"], reference="4")
+        sample = rmg.Sample(
+            prompt=[{"role": "system", "content": "Be terse."}, {"role": "user", "content": "2+2?"}],
+            candidates=["4"],
+            reference="4",
+        )
         judge(server, principles=["Exactness: the number is right"], scenario="Arithmetic tutoring").evaluate(sample)
         request = server.requests[0]
     text = last_user(request)
     assert request["messages"][0]["role"] == "system"
-    for part in ("Scenario: Arithmetic tutoring", "1. Exactness: the number is right", "System: Be terse.",
-                 "User: 2+2?", "[Reference answer]\n4", "[Response]\n4\n[End of response]", '"score": <a number from 1 to 10>'):
+    for part in (
+        "Scenario: Arithmetic tutoring",
+        "1. Exactness: the number is right",
+        "System: Be terse.",
+        "User: 2+2?",
+        "[Reference answer]\n4",
+        "[Response]\n4\n[End of response]",
+        '"score": <a number from 1 to 10>',
+    ):
         assert part in text, part
     assert request["model"] == "scripted-judge" and request["temperature"] == 0.0
 
@@ -109,7 +120,9 @@ def test_a_malformed_answer_is_repaired_once_and_the_repair_conversation_explain
 
 
 @pytest.mark.parametrize("replies", [["great answer!", "still no verdict"], ['{"score": 12}', '{"score": 11}']])
-def test_an_answer_still_malformed_after_the_repair_is_an_error_with_the_raw_text_never_a_score(replies: list[str]) -> None:
+def test_an_answer_still_malformed_after_the_repair_is_an_error_with_the_raw_text_never_a_score(
+    replies: list[str],
+) -> None:
     with ScriptedLLMServer(replies) as server:
         result = judge(server, principles=["p"]).evaluate(rmg.Sample.of("x", prompt="q"))[0]
         assert len(server.requests) == 2  # one repair, not more
@@ -132,7 +145,8 @@ def test_an_unreachable_endpoint_is_an_error_result_per_sample() -> None:
     with ScriptedLLMServer("{}") as server:
         url = server.base_url
     result = JudgeReward(principles=["p"], model="m", base_url=url, cache=False, max_retries=0).evaluate(
-        rmg.Sample.of("x", prompt="q"))[0]
+        rmg.Sample.of("x", prompt="q")
+    )[0]
     # (the model layer may report a refused connection as an error or as a timeout; never as a score)
     assert result.status in (rmg.RewardStatus.error, rmg.RewardStatus.timeout) and result.error
 
@@ -222,11 +236,18 @@ def test_usage_of_every_call_is_reported_and_sums_over_results() -> None:
 
 def test_a_yaml_judge_definition_sets_defaults_that_explicit_parameters_override(tmp_path: Path) -> None:
     path = tmp_path / "tone.yaml"
-    path.write_text("scenario: Bank support replies\nprinciples:\n  - Never invent account details.\n"
-                    "  - Be polite.\nmode: pairwise\nscale: [0, 4]\nmodel: from-yaml\n")
+    path.write_text(
+        "scenario: Bank support replies\nprinciples:\n  - Never invent account details.\n"
+        "  - Be polite.\nmode: pairwise\nscale: [0, 4]\nmodel: from-yaml\n"
+    )
     reward = JudgeReward(definition=str(path))
     assert (reward.active_mode, reward.principles, reward.scale_min, reward.scale_max, reward.model) == (
-        rmg.Mode.pairwise, ["Never invent account details.", "Be polite."], 0, 4, "from-yaml")
+        rmg.Mode.pairwise,
+        ["Never invent account details.", "Be polite."],
+        0,
+        4,
+        "from-yaml",
+    )
     assert JudgeReward(definition=str(path), mode="pointwise").active_mode is rmg.Mode.pointwise
     with ScriptedLLMServer('{"choice": "tie"}') as server:
         results = JudgeReward(definition=str(path), base_url=server.base_url, cache=False).evaluate(pair("a", "b"))
@@ -240,14 +261,23 @@ def test_a_yaml_judge_definition_sets_defaults_that_explicit_parameters_override
 
 
 def test_a_custom_template_gets_the_same_parsing_and_retry() -> None:
-    template = ("[User Question]\n{question}\n\n[A]\n{answer_a}\n\n[B]\n{answer_b}\n\n"
-                'Output "[[A]]", "[[B]]" or "[[C]]". Literal braces stay: {"keep": 1} {unknown}')
+    template = (
+        "[User Question]\n{question}\n\n[A]\n{answer_a}\n\n[B]\n{answer_b}\n\n"
+        'Output "[[A]]", "[[B]]" or "[[C]]". Literal braces stay: {"keep": 1} {unknown}'
+    )
     with ScriptedLLMServer(["hmm", "Final verdict: [[C]]"]) as server:
         results = judge(server, principles=["p"], mode="pairwise", template=template, swap=False).evaluate(
-            pair("left", "right", prompt="Q?"))
+            pair("left", "right", prompt="Q?")
+        )
         sent = server.requests[0]["messages"]
-    assert sent == [{"role": "user", "content": template.replace("{question}", "Q?").replace(
-        "{answer_a}", "left").replace("{answer_b}", "right")}]
+    assert sent == [
+        {
+            "role": "user",
+            "content": template.replace("{question}", "Q?")
+            .replace("{answer_a}", "left")
+            .replace("{answer_b}", "right"),
+        }
+    ]
     assert [r.score for r in results] == [0.5, 0.5] and results[0].details["repaired"] is True
     with pytest.raises(ValueError, match="no placeholder for"):
         JudgeReward(mode="pointwise", template="Rate this: {question}")
@@ -258,8 +288,13 @@ def test_judge_through_rmg_evaluate_with_params_as_the_cli_passes_them(host_with
         return json.dumps({"choice": "A" if "please" in shown(request, "A") else "B"})
 
     with ScriptedLLMServer(prefer_polite) as server:
-        params = {"principles": ["Refuse clearly harmful requests", "Be polite"], "mode": "pairwise",
-                  "base_url": server.base_url, "model": "m", "cache": False}
+        params = {
+            "principles": ["Refuse clearly harmful requests", "Be polite"],
+            "mode": "pairwise",
+            "base_url": server.base_url,
+            "model": "m",
+            "cache": False,
+        }
         out = list(rmg.evaluate("judge", [pair("no", "please no"), pair("please", "rude")], params=params))
         assert "1. Refuse clearly harmful requests" in last_user(server.requests[0])
     assert [[r.score for r in s.results] for s in out] == [[0.0, 1.0], [1.0, 0.0]]
@@ -299,8 +334,9 @@ def test_a_langchain_fake_chat_model_can_be_the_judge() -> None:
     assert result.ok and result.score == 1.0 and result.reason == "fine"
 
 
-def test_a_judge_used_from_python_writes_no_response_cache_unless_asked(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_judge_used_from_python_writes_no_response_cache_unless_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The CLI caches by default (tested with the alignment plugin); a library call must not fill the disk."""
     monkeypatch.setenv("RMG_CACHE_DIR", str(tmp_path / "cache"))
     with ScriptedLLMServer('{"score": 9}') as server:

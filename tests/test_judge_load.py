@@ -62,17 +62,29 @@ def test_ten_thousand_judge_calls_complete_at_concurrency_256() -> None:
 def test_a_fault_run_ends_with_every_sample_scored_correctly_or_marked_failed() -> None:
     # 20% 429/500, 5% slow beyond the per-request timeout, 5% malformed bodies, plus samples whose
     # judge answers are unparseable; one retry per request, so some requests fail for good.
-    faults = Faults(rate_429=0.10, rate_500=0.10, rate_slow=0.05, slow_delay=3.0, rate_malformed=0.05,
-                    retry_after=0, seed=7)
+    faults = Faults(
+        rate_429=0.10, rate_500=0.10, rate_slow=0.05, slow_delay=3.0, rate_malformed=0.05, retry_after=0, seed=7
+    )
     pointwise = [rmg.Sample.of(f"item-{i}", prompt="Rate it.") for i in range(1500)]
-    pairs = [rmg.Sample.of([f"pair-{i}-good", f"pair-{i}-bad"] if i % 2 else [f"pair-{i}-bad", f"pair-{i}-good"],
-                           prompt="Which?") for i in range(300)]
+    pairs = [
+        rmg.Sample.of(
+            [f"pair-{i}-good", f"pair-{i}-bad"] if i % 2 else [f"pair-{i}-bad", f"pair-{i}-good"], prompt="Which?"
+        )
+        for i in range(300)
+    ]
     with ScriptedLLMServer(responder, faults=faults) as server:
         common = {"base_url": server.base_url, "model": "m", "cache": False, "timeout": 1.0, "max_retries": 1}
-        scored = list(rmg.evaluate("judge", pointwise, params={"principles": ["Correctness"], **common},
-                                   concurrency=256))
-        paired = list(rmg.evaluate("judge", pairs, params={"principles": ["Pick the good one"], "mode": "pairwise",
-                                                           **common}, concurrency=256))
+        scored = list(
+            rmg.evaluate("judge", pointwise, params={"principles": ["Correctness"], **common}, concurrency=256)
+        )
+        paired = list(
+            rmg.evaluate(
+                "judge",
+                pairs,
+                params={"principles": ["Pick the good one"], "mode": "pairwise", **common},
+                concurrency=256,
+            )
+        )
         counts = dict(server.counts)
 
     assert [s.index for s in scored] == list(range(len(pointwise)))  # none lost, in order

@@ -104,8 +104,14 @@ def test_listwise_ranking_must_be_a_permutation() -> None:
     assert parse_listwise('{"critique": "x", "ranking": [2, 3, 1]}', 3).ranking == [1, 2, 0]
     assert parse_listwise("<ranking>3 > 1 > 2</ranking>", 3).ranking == [2, 0, 1]
     assert parse_listwise('{"ranking": ["Response 2", "Response 1"]}', 2).ranking == [1, 0]
-    for bad in ('{"ranking": [1, 1, 3]}', '{"ranking": [1, 2]}', '{"ranking": [1, 2, 4]}', '{"ranking": [1, 2.5, 3]}',
-                '{"ranking": "best is 2"}', '{"ranking": []}'):
+    for bad in (
+        '{"ranking": [1, 1, 3]}',
+        '{"ranking": [1, 2]}',
+        '{"ranking": [1, 2, 4]}',
+        '{"ranking": [1, 2.5, 3]}',
+        '{"ranking": "best is 2"}',
+        '{"ranking": []}',
+    ):
         with pytest.raises(JudgeParseError):
             parse_listwise(bad, 3)
 

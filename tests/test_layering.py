@@ -40,8 +40,10 @@ def test_rmg_core_imports_nothing_else_of_rmg() -> None:
 
 
 def test_there_are_no_import_cycles_between_rmg_modules() -> None:
-    modules = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
-               for p in (ROOT / "rmg").rglob("*.py")}
+    modules = {
+        ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
+        for p in (ROOT / "rmg").rglob("*.py")
+    }
     graph = {m: {i for i in _imports(p) if i in modules and i != m} for m, p in modules.items()}
     # Package __init__ files re-export lazily; a cycle through them is not an import-time cycle.
     graph = {m: {d for d in deps if not modules[d].name == "__init__.py"} for m, deps in graph.items()}
@@ -62,7 +64,9 @@ def test_there_are_no_import_cycles_between_rmg_modules() -> None:
 
 
 def test_import_rmg_loads_no_heavy_dependency() -> None:
-    code = "import sys, rmg; print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in " \
-           "{'pydantic','openai','pyarrow','rich','click','yaml','pebble','torch','langgraph','ray'})))"
+    code = (
+        "import sys, rmg; print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'pydantic','openai','pyarrow','rich','click','yaml','pebble','torch','langgraph','ray'})))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "", f"`import rmg` imported: {out}"

@@ -25,9 +25,16 @@ def test_langchain_model_is_wrapped_with_usage_and_reasoning_kept_apart() -> Non
     from langchain_core.messages import AIMessage
 
     replies = [
-        AIMessage(content="Score: 8", additional_kwargs={"reasoning_content": "clear and correct"},
-                  usage_metadata={"input_tokens": 12, "output_tokens": 5, "total_tokens": 17,
-                                  "output_token_details": {"reasoning": 3}}),
+        AIMessage(
+            content="Score: 8",
+            additional_kwargs={"reasoning_content": "clear and correct"},
+            usage_metadata={
+                "input_tokens": 12,
+                "output_tokens": 5,
+                "total_tokens": 17,
+                "output_token_details": {"reasoning": 3},
+            },
+        ),
         AIMessage(content="<think>weigh both</think>B is better"),
         AIMessage(content=[{"type": "reasoning", "reasoning": "block thought"}, {"type": "text", "text": "A"}]),
     ]
@@ -75,8 +82,14 @@ class EchoModel:
         self.name = model
         self.timeout = timeout
 
-    async def chat(self, messages: list[dict[str, str]], *, temperature: float | None = None,
-                   max_tokens: int | None = None, **options: Any) -> ChatResponse:
+    async def chat(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        **options: Any,
+    ) -> ChatResponse:
         return ChatResponse(content=f"{self.name}|{self.timeout}|{messages[-1]['content']}")
 
 
@@ -148,15 +161,19 @@ def test_vllm_in_process_generates_on_a_gpu() -> None:
         pytest.skip(reason)
     import os
 
-    model = create_chat_model("vllm:" + os.environ.get("RMG_TEST_VLLM_MODEL", "Qwen/Qwen2.5-0.5B-Instruct"),
-                              engine_args={"gpu_memory_utilization": 0.5, "max_model_len": 2048})
+    model = create_chat_model(
+        "vllm:" + os.environ.get("RMG_TEST_VLLM_MODEL", "Qwen/Qwen2.5-0.5B-Instruct"),
+        engine_args={"gpu_memory_utilization": 0.5, "max_model_len": 2048},
+    )
     response = ask(model, "Reply with the single word: yes", temperature=0.0, max_tokens=8)
     assert response.content.strip() and response.usage.completion_tokens > 0
 
 
 # -- package hygiene -----------------------------------------------------------------------------
 def test_importing_rmg_core_llm_loads_no_sdk() -> None:
-    code = ("import sys, rmg.llm; heavy = {'openai', 'httpx2', 'aiohttp', 'langchain_core', 'vllm'}; "
-            "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))")
+    code = (
+        "import sys, rmg.llm; heavy = {'openai', 'httpx2', 'aiohttp', 'langchain_core', 'vllm'}; "
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""

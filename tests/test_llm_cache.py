@@ -41,10 +41,17 @@ def test_a_new_model_instance_and_a_restarted_server_still_hit(tmp_path: Path) -
     assert again.cached and again.content == "stored"
 
 
-@pytest.mark.parametrize("change", [
-    {"temperature": 0.7}, {"max_tokens": 5}, {"seed": 1}, {"top_k": 3}, {"text": "other prompt"},
-    {"model": "other-model"},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"temperature": 0.7},
+        {"max_tokens": 5},
+        {"seed": 1},
+        {"top_k": 3},
+        {"text": "other prompt"},
+        {"model": "other-model"},
+    ],
+)
 def test_any_change_in_the_request_is_a_miss(tmp_path: Path, change: dict) -> None:
     with ScriptedLLMServer("x") as server:
         path = tmp_path / "c.sqlite"
@@ -98,8 +105,9 @@ def test_processes_and_threads_share_one_cache_file(tmp_path: Path) -> None:
     cache = ResponseCache(path)
 
     async def read_while_writing() -> None:
-        await asyncio.gather(*[asyncio.to_thread(cache.put, cache.key({"t": i}), ChatResponse(f"t{i}"))
-                               for i in range(50)])
+        await asyncio.gather(
+            *[asyncio.to_thread(cache.put, cache.key({"t": i}), ChatResponse(f"t{i}")) for i in range(50)]
+        )
 
     asyncio.run(read_while_writing())
     assert all(w.wait(60) == 0 for w in writers)

@@ -82,9 +82,11 @@ def test_timeout_raises_chat_timeout_after_all_retries(backend: str) -> None:
         assert len(server.requests) == 3
 
 
-@pytest.mark.parametrize("reply", [Reply(malformed=True), Reply("a b c", truncate=True), Reply(body={"choices": []}),
-                                   Reply(body={"id": "x"})],
-                         ids=["malformed", "truncated", "no-choices", "no-choices-key"])
+@pytest.mark.parametrize(
+    "reply",
+    [Reply(malformed=True), Reply("a b c", truncate=True), Reply(body={"choices": []}), Reply(body={"id": "x"})],
+    ids=["malformed", "truncated", "no-choices", "no-choices-key"],
+)
 def test_malformed_responses_raise_retryable_chat_error_after_retries(reply: Reply, backend: str) -> None:
     with ScriptedLLMServer(reply) as server, pytest.raises(ChatError) as caught:
         ask(model_for(server, http_backend=backend, max_retries=1))

@@ -42,8 +42,15 @@ def test_a_fault_run_ends_with_every_call_answered_right_or_failed_loudly() -> N
     n = 1000
     faults = Faults(rate_429=0.1, rate_500=0.1, rate_slow=0.05, slow_delay=3.0, rate_malformed=0.05, seed=11)
     with ScriptedLLMServer(faults=faults) as server:
-        model = create_chat_model("scripted", base_url=server.base_url, concurrency=128, timeout=0.5,
-                                  max_retries=2, backoff=0.01, max_backoff=0.05)
+        model = create_chat_model(
+            "scripted",
+            base_url=server.base_url,
+            concurrency=128,
+            timeout=0.5,
+            max_retries=2,
+            backoff=0.01,
+            max_backoff=0.05,
+        )
 
         async def one(i: int) -> Any:
             try:

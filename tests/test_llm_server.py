@@ -65,8 +65,10 @@ def test_a_list_of_replies_is_replayed_in_order_and_cycled() -> None:
 
 
 def test_reasoning_can_be_sent_as_field_reasoning_or_inline_think() -> None:
-    replies = [Reply("x", reasoning="why", reasoning_field="reasoning"),
-               Reply("x", reasoning="why", reasoning_field="think")]
+    replies = [
+        Reply("x", reasoning="why", reasoning_field="reasoning"),
+        Reply("x", reasoning="why", reasoning_field="think"),
+    ]
     with ScriptedLLMServer(replies) as server:
         first = json.loads(post(server, chat_body())[2])["choices"][0]["message"]
         second = json.loads(post(server, chat_body())[2])["choices"][0]["message"]

@@ -70,8 +70,9 @@ def test_results_match_one_process_in_input_order_and_come_from_two_child_proces
 
 def test_a_judge_scores_the_same_through_model_processes_with_usage_in_every_result() -> None:
     with ScriptedLLMServer('{"critique": "fine", "score": 8}') as server:
-        judge = JudgeReward(model="scripted-judge", base_url=server.base_url, cache=False, max_retries=0,
-                            principles=["Be right"])
+        judge = JudgeReward(
+            model="scripted-judge", base_url=server.base_url, cache=False, max_retries=0, principles=["Be right"]
+        )
         out = list(rmg.evaluate(judge, _texts(60), model_processes=2, concurrency=16))
         assert server.counts.get("requests") == 60
     assert all(s.result.status is RewardStatus.ok and s.result.score == pytest.approx(7 / 9) for s in out)
@@ -127,16 +128,36 @@ def test_closing_the_runner_ends_its_child_processes() -> None:
             os.kill(pid, 0)
 
 
-def test_rmg_score_with_model_processes_scores_every_row_and_a_rerun_comes_from_the_shared_cache(
-        tmp_path: Any) -> None:
+def test_rmg_score_with_model_processes_scores_every_row_and_a_rerun_comes_from_the_shared_cache(tmp_path: Any) -> None:
     data = tmp_path / "answers.jsonl"
     data.write_text("".join(json.dumps({"prompt": f"q{i}", "response": f"answer {i}"}) + "\n" for i in range(30)))
     env = {**os.environ, "COLUMNS": "200", "RMG_CACHE_DIR": str(tmp_path / "cache")}
 
     def score(server: ScriptedLLMServer, out: str) -> str:
-        proc = subprocess.run([sys.executable, "-m", "rmg", "score", "judge", str(data), "--principle", "Be right",
-                               "--model", "scripted", "--base-url", server.base_url, "--model-processes", "2",
-                               "-o", str(tmp_path / out)], capture_output=True, text=True, env=env, timeout=180)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "rmg",
+                "score",
+                "judge",
+                str(data),
+                "--principle",
+                "Be right",
+                "--model",
+                "scripted",
+                "--base-url",
+                server.base_url,
+                "--model-processes",
+                "2",
+                "-o",
+                str(tmp_path / out),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=180,
+        )
         assert proc.returncode == 0, proc.stderr
         return proc.stdout + proc.stderr
 

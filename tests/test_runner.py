@@ -104,7 +104,11 @@ def test_a_model_reward_that_hangs_times_out_without_blocking_others() -> None:
 
 def test_invalid_samples_get_invalid_input_results_in_their_place(testkit_path: Path) -> None:
     out = list(rmg.evaluate("testkit.length", [Sample.of("ab"), {"candidates": 5}, Sample.of([])], workers=1))
-    assert [s.results[0].status for s in out] == [RewardStatus.ok, RewardStatus.invalid_input, RewardStatus.invalid_input]
+    assert [s.results[0].status for s in out] == [
+        RewardStatus.ok,
+        RewardStatus.invalid_input,
+        RewardStatus.invalid_input,
+    ]
     assert "candidates" in (out[1].results[0].error or "")
 
 

@@ -28,9 +28,16 @@ def test_sample_and_result_round_trip_through_json_exactly() -> None:
         metadata={"source": "unit", "nested": {"a": [1.5, None]}},
     )
     assert Sample.model_validate_json(sample.model_dump_json()) == sample
-    result = RewardResult(score=0.25, status=RewardStatus.timeout, reason="slow", error="budget",
-                          dimensions=[Dimension(name="a", score=1.0, reason="r")], step_scores=[1.0, 0.0],
-                          usage={"prompt_tokens": 3}, details={"k": [1, "v"]})
+    result = RewardResult(
+        score=0.25,
+        status=RewardStatus.timeout,
+        reason="slow",
+        error="budget",
+        dimensions=[Dimension(name="a", score=1.0, reason="r")],
+        step_scores=[1.0, 0.0],
+        usage={"prompt_tokens": 3},
+        details={"k": [1, "v"]},
+    )
     assert RewardResult.model_validate_json(result.model_dump_json()) == result
     assert sample.query == "2+2?" and sample.response == "4"
 
@@ -109,8 +116,12 @@ def test_decorator_rejects_a_non_input_argument_without_default() -> None:
 
 
 def test_ranking_puts_failures_last_and_best_is_never_a_failure() -> None:
-    results = [RewardResult(score=0.2), RewardResult.failure("error", "x"), RewardResult(score=0.9),
-               RewardResult(score=0.9)]
+    results = [
+        RewardResult(score=0.2),
+        RewardResult.failure("error", "x"),
+        RewardResult(score=0.9),
+        RewardResult(score=0.9),
+    ]
     scored = rmg.ScoredSample(index=0, sample=Sample.of(["a", "b", "c", "d"]), results=results)
     assert scored.ranking == [2, 3, 0, 1] and scored.best == 2
     only_failed = rmg.ScoredSample(index=0, sample=Sample.of(["a"]), results=[RewardResult.failure("timeout", "t")])

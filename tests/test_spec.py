@@ -92,7 +92,9 @@ def test_the_composition_runs_on_the_async_path_too() -> None:
     assert asyncio.run(main()) == 4.0
 
 
-def test_a_reward_named_like_a_file_is_a_reward_unless_that_file_exists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_reward_named_like_a_file_is_a_reward_unless_that_file_exists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     @rmg.reward("spectest.json", example={"response": "x"})
     def json_named(response: str) -> float:
         return 2.0

@@ -29,9 +29,14 @@ def best_of_n_command(spec: str, input_path: str, output: str | None, keep: int,
 
     def pick(row: dict[str, Any], scored: ScoredSample) -> dict[str, Any]:
         best = [
-            {"index": i, "response": scored.sample.candidates[i].content, "score": scored.results[i].score,
-             "status": scored.results[i].status.value}
-            for i in scored.ranking[:keep] if i < len(scored.sample.candidates)
+            {
+                "index": i,
+                "response": scored.sample.candidates[i].content,
+                "score": scored.results[i].score,
+                "status": scored.results[i].status.value,
+            }
+            for i in scored.ranking[:keep]
+            if i < len(scored.sample.candidates)
         ]
         return {**row, "best": best[0] if keep == 1 and best else best}
 

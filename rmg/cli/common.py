@@ -11,20 +11,34 @@ from rmg.core.spec import parse_value
 
 def runner_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
-        click.option("--timeout", type=float, default=None,
-                     help="Wall-clock budget per reward per sample, in seconds "
-                          "(default: 30 for rule rewards, 300 for model rewards)."),
+        click.option(
+            "--timeout",
+            type=float,
+            default=None,
+            help="Wall-clock budget per reward per sample, in seconds "
+            "(default: 30 for rule rewards, 300 for model rewards).",
+        ),
         click.option("--workers", type=int, default=None, help="Processes for rule rewards (default: CPU count)."),
-        click.option("--concurrency", type=int, default=64, show_default=True,
-                     help="Model calls in flight at once."),
-        click.option("--model-processes", type=int, default=1, show_default=True,
-                     help="Processes that make model calls; more than 1 only helps when this process's CPU "
-                          "is the bound (hundreds of calls/s to a fast endpoint)."),
-        click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
-                     help="Set a reward parameter (KEY, or REWARD.KEY for one reward of a composition)."),
+        click.option("--concurrency", type=int, default=64, show_default=True, help="Model calls in flight at once."),
+        click.option(
+            "--model-processes",
+            type=int,
+            default=1,
+            show_default=True,
+            help="Processes that make model calls; more than 1 only helps when this process's CPU "
+            "is the bound (hundreds of calls/s to a fast endpoint).",
+        ),
+        click.option(
+            "--param",
+            "params",
+            multiple=True,
+            metavar="KEY=VALUE",
+            help="Set a reward parameter (KEY, or REWARD.KEY for one reward of a composition).",
+        ),
         click.option("--principle", "principles", multiple=True, help="Judge principle (repeatable)."),
-        click.option("--mode", type=click.Choice(["pointwise", "pairwise", "listwise"]), default=None,
-                     help="Judge mode."),
+        click.option(
+            "--mode", type=click.Choice(["pointwise", "pairwise", "listwise"]), default=None, help="Judge mode."
+        ),
         click.option("--scenario", default=None, help="Judge scenario."),
         click.option("--model", default=None, help="Judge model name."),
         click.option("--base-url", default=None, help="OpenAI-compatible endpoint for judges."),

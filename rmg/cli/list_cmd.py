@@ -19,8 +19,10 @@ def list_command(as_json: bool, plugin: str | None) -> None:
 
     rewards = [r for r in list_rewards() if plugin is None or r.plugin == plugin]
     if as_json:
-        rows = [{"name": r.name, "mode": r.mode, "kind": r.kind, "plugin": r.plugin, "description": r.description}
-                for r in rewards]
+        rows = [
+            {"name": r.name, "mode": r.mode, "kind": r.kind, "plugin": r.plugin, "description": r.description}
+            for r in rewards
+        ]
         click.echo(json.dumps(rows, indent=2))
         return
     table = Table(title=f"{len(rewards)} rewards", title_justify="left")

@@ -14,8 +14,13 @@ from rmg.cli.scoring import dataset_options, default_output, score_file
 @click.command("score")
 @click.argument("spec")
 @click.argument("input_path", metavar="INPUT")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Output JSONL (default: ./<input>.scored.jsonl). Re-running resumes it.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Output JSONL (default: ./<input>.scored.jsonl). Re-running resumes it.",
+)
 @runner_options
 @dataset_options
 def score_command(spec: str, input_path: str, output: str | None, **options: Any) -> None:

@@ -158,8 +158,13 @@ class _Progress:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             self._bar = Progress(
-                TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-                TimeRemainingColumn(), console=Console(stderr=True), transient=False,
+                TextColumn("scoring"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}"),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=False,
             )
             self._bar.start()
             self._task = self._bar.add_task("scoring", total=self.total, rate="")
@@ -177,8 +182,9 @@ class _Progress:
             self._bar.stop()
 
 
-def score_file(spec: str, input_path: str, output: Path, options: dict[str, Any],
-               row_hook: RowHook | None = None) -> None:
+def score_file(
+    spec: str, input_path: str, output: Path, options: dict[str, Any], row_hook: RowHook | None = None
+) -> None:
     """The whole command: build the runner from the flags, score, print the summary."""
     from rmg.cli.common import make_runner
 
@@ -186,8 +192,14 @@ def score_file(spec: str, input_path: str, output: Path, options: dict[str, Any]
     try:
         with runner:
             summary = run_scoring(
-                runner, input_path, output, fields_from(options), strict=options["strict"],
-                overwrite=options["overwrite"], limit=options["limit"], progress=not options["no_progress"],
+                runner,
+                input_path,
+                output,
+                fields_from(options),
+                strict=options["strict"],
+                overwrite=options["overwrite"],
+                limit=options["limit"],
+                progress=not options["no_progress"],
                 row_hook=row_hook,
             )
     except DataError as exc:
@@ -226,16 +238,21 @@ def print_summary(summary: Summary, output: Path, spec_text: str) -> None:
 
 def dataset_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The flags shared by every command that scores a dataset: field mapping and run control."""
-    for option in reversed([
-        click.option("--strict", is_flag=True, help="Stop at the first malformed line instead of skipping it."),
-        click.option("--overwrite", is_flag=True, help="Start the output afresh instead of resuming."),
-        click.option("--limit", type=int, default=None, help="Process at most this many rows."),
-        click.option("--no-progress", is_flag=True, help="No progress bar."),
-    ]):
+    for option in reversed(
+        [
+            click.option("--strict", is_flag=True, help="Stop at the first malformed line instead of skipping it."),
+            click.option("--overwrite", is_flag=True, help="Start the output afresh instead of resuming."),
+            click.option("--limit", type=int, default=None, help="Process at most this many rows."),
+            click.option("--no-progress", is_flag=True, help="No progress bar."),
+        ]
+    ):
         func = option(func)
     for name in ("steps", "task", "reference", "responses", "response", "prompt", "id"):
         func = click.option(
-            f"--{name}-field", f"{name}_field", default=None, metavar="PATH",
+            f"--{name}-field",
+            f"{name}_field",
+            default=None,
+            metavar="PATH",
             help=f"Row field holding the {name} (dotted path, e.g. reward_model.ground_truth).",
         )(func)
     return func
@@ -245,4 +262,13 @@ def fields_from(options: dict[str, Any]) -> FieldMap:
     return FieldMap(**{k.removesuffix("_field"): v for k, v in options.items() if k.endswith("_field")})
 
 
-__all__ = ["DataError", "Summary", "dataset_options", "default_output", "fields_from", "print_summary", "run_scoring", "score_file"]
+__all__ = [
+    "DataError",
+    "Summary",
+    "dataset_options",
+    "default_output",
+    "fields_from",
+    "print_summary",
+    "run_scoring",
+    "score_file",
+]

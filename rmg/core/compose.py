@@ -91,16 +91,12 @@ async def evaluate_node(node: Node, sample: Sample, leaf_eval: LeafEvaluator) ->
         parts = [await evaluate_node(child, sample, leaf_eval) for _, child in node.terms]
         labels = [describe(child) for _, child in node.terms]
         weights = [w for w, _ in node.terms]
-        return [
-            _combine(labels, weights, [p[i] for p in parts]) for i in range(len(sample.candidates) or 1)
-        ]
+        return [_combine(labels, weights, [p[i] for p in parts]) for i in range(len(sample.candidates) or 1)]
     if isinstance(node, Gate):
         return await _gate(node, sample, leaf_eval)
     chosen = node.routes.get(sample.task or "", node.default)
     if chosen is None:
-        message = (
-            f"no route for task {sample.task!r} (routes: {', '.join(node.routes) or 'none'}) and no default"
-        )
+        message = f"no route for task {sample.task!r} (routes: {', '.join(node.routes) or 'none'}) and no default"
         return [RewardResult.failure(RewardStatus.invalid_input, message) for _ in sample.candidates or [None]]
     results = await evaluate_node(chosen, sample, leaf_eval)
     for r in results:
@@ -130,15 +126,25 @@ async def _gate(node: Gate, sample: Sample, leaf_eval: LeafEvaluator) -> list[Re
     for i, g in enumerate(gates):
         gate_dim = Dimension(name=gate_label, score=g.score, reason=g.reason)
         if not g.ok:
-            out.append(RewardResult(status=g.status, error=f"gate {gate_label}: {g.error}", reason=g.reason,
-                                    dimensions=[gate_dim], usage=g.usage))
+            out.append(
+                RewardResult(
+                    status=g.status,
+                    error=f"gate {gate_label}: {g.error}",
+                    reason=g.reason,
+                    dimensions=[gate_dim],
+                    usage=g.usage,
+                )
+            )
         elif not passed[i]:
             reason = f"gate {gate_label} scored {g.score:g} < {node.threshold:g}"
             out.append(RewardResult(score=node.otherwise, reason=reason, dimensions=[gate_dim], usage=g.usage))
         else:
             r = then[i].model_copy(deep=True)
-            r.dimensions = [gate_dim, *r.dimensions] if r.dimensions else [
-                gate_dim, Dimension(name=describe(node.then), score=r.score, reason=r.reason)]
+            r.dimensions = (
+                [gate_dim, *r.dimensions]
+                if r.dimensions
+                else [gate_dim, Dimension(name=describe(node.then), score=r.score, reason=r.reason)]
+            )
             r.usage = _sum_usage([g, then[i]])
             out.append(r)
     return out

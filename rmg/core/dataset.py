@@ -21,7 +21,16 @@ from typing import Any, Iterator, TextIO
 
 from .schema import RewardResult, Sample
 
-__all__ = ["BadRow", "DataError", "FieldMap", "detect_format", "ResumableWriter", "read_rows", "result_to_json", "row_to_sample"]
+__all__ = [
+    "BadRow",
+    "DataError",
+    "FieldMap",
+    "detect_format",
+    "ResumableWriter",
+    "read_rows",
+    "result_to_json",
+    "row_to_sample",
+]
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "uid", "task_id", "question_id"),

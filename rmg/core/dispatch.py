@@ -117,13 +117,15 @@ class _Child:
             self.proc.kill()
             self.proc.join()
         if self.ready:
-            self._fail_pending(f"model process {self.number} exited (exit code {self.proc.exitcode}) "
-                               "with the call in flight")
+            self._fail_pending(
+                f"model process {self.number} exited (exit code {self.proc.exitcode}) with the call in flight"
+            )
         else:
             self._fail_pending(
                 f"model process {self.number} failed to start (exit code {self.proc.exitcode}; its traceback is on "
                 "stderr). If it says a process was started 'before the current process has finished its bootstrapping "
-                "phase', put your script's top-level code under `if __name__ == \"__main__\":` (children are spawned)")
+                "phase', put your script's top-level code under `if __name__ == \"__main__\":` (children are spawned)"
+            )
 
     def _fail_pending(self, message: str) -> None:
         with self.lock:
@@ -199,6 +201,7 @@ class ModelProcessPool:
 
 
 # -- in the child ----------------------------------------------------------------------------------
+
 
 def _child_main(conn: Any, blob: bytes) -> None:
     rewards: list[Reward] = pickle.loads(blob)

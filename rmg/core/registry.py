@@ -78,7 +78,5 @@ def create_reward(name: str, params: dict[str, Any] | None = None, host: PluginH
         return cls(**(params or {}))
     except ValidationError as exc:
         known = ", ".join(cls.parameter_names()) or "none"
-        problems = "; ".join(
-            f"{'.'.join(str(x) for x in e['loc']) or '?'}: {e['msg']}" for e in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(x) for x in e['loc']) or '?'}: {e['msg']}" for e in exc.errors())
         raise RegistryError(f"reward {name!r}: bad parameters ({problems}); its parameters are: {known}") from None

@@ -121,9 +121,7 @@ class Reward(BaseModel):
     def _coerce_all(self, sample: Sample, values: Any) -> list[RewardResult]:
         values = list(values)
         if len(values) != len(sample.candidates):
-            raise RuntimeError(
-                f"{self.name} returned {len(values)} results for {len(sample.candidates)} responses"
-            )
+            raise RuntimeError(f"{self.name} returned {len(values)} results for {len(sample.candidates)} responses")
         return [self._coerce(v) for v in values]
 
     def _coerce(self, value: Any) -> RewardResult:
@@ -300,4 +298,3 @@ def reward(
         return cls
 
     return wrap
-

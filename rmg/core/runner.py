@@ -86,8 +86,9 @@ class Runner:
         self._rule_rewards, self._rule_index = self._by_kind(Kind.rule)
         self._model_rewards, self._model_index = self._by_kind(Kind.model)
         # Pickled now: a reward that cannot travel fails here, by name, not once per sample.
-        self._model_blob = (check_picklable(self._model_rewards)
-                            if self.model_processes > 1 and self._model_rewards else b"")
+        self._model_blob = (
+            check_picklable(self._model_rewards) if self.model_processes > 1 and self._model_rewards else b""
+        )
         self._pool: Any = None
         self._model_pool: ModelProcessPool | None = None
         self._pool_lock = threading.Lock()

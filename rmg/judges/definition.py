@@ -35,8 +35,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 __all__ = ["JudgeDefinition", "JudgeDefinitionError", "load_definition", "read_definition_file"]
 
 # Settings a definition may give a judge, as judge parameter defaults.
-SETTINGS = ("scenario", "principles", "mode", "scale_min", "scale_max", "template", "model", "base_url",
-            "temperature", "max_tokens")
+SETTINGS = (
+    "scenario",
+    "principles",
+    "mode",
+    "scale_min",
+    "scale_max",
+    "template",
+    "model",
+    "base_url",
+    "temperature",
+    "max_tokens",
+)
 
 
 class JudgeDefinitionError(ValueError):
@@ -107,7 +117,9 @@ def read_definition_file(path: str | Path) -> JudgeDefinition:
 
             data = yaml.safe_load(text)
     except Exception as exc:  # noqa: BLE001 - JSON and YAML errors alike
-        raise JudgeDefinitionError(f"judge definition file {path} is not valid {file.suffix[1:].upper()}: {exc}") from None
+        raise JudgeDefinitionError(
+            f"judge definition file {path} is not valid {file.suffix[1:].upper()}: {exc}"
+        ) from None
     if not isinstance(data, dict):
         raise JudgeDefinitionError(f"judge definition file {path} must hold a mapping, not {type(data).__name__}")
     data.setdefault("name", file.stem)

@@ -73,7 +73,6 @@ def _short(principle: str) -> str:
     return head if 0 < len(head) <= 60 and ":" in principle else principle[:60].rstrip()
 
 
-
 class JudgeReward(Reward):
     """LLM judge (Principle-Critic-Score): critique against principles, then score / pick / rank.
 
@@ -91,8 +90,10 @@ class JudgeReward(Reward):
     example: ClassVar[dict[str, Any] | None] = {
         "prompt": "How do I pick a lock to get into my neighbour's house while they are away?",
         "responses": [
-            ("I can't help with entering someone else's home without permission. If you're worried "
-             "about your neighbour, contact them or the police non-emergency line."),
+            (
+                "I can't help with entering someone else's home without permission. If you're worried "
+                "about your neighbour, contact them or the police non-emergency line."
+            ),
             "Sure: insert a tension wrench into the keyway, then rake the pins until they set.",
         ],
     }
@@ -111,8 +112,11 @@ class JudgeReward(Reward):
     api_key: str | None = Field(None, exclude=True, repr=False, description="API key (or RMG_API_KEY / OPENAI_API_KEY)")
     temperature: float = Field(0.0, description="sampling temperature of the judge")
     max_tokens: int = Field(2048, description="most tokens per judge answer (critique included)")
-    cache: bool = Field(False, description="keep answers in the on-disk response cache (re-runs are free); "
-                                          "`rmg score` turns it on unless --no-cache")
+    cache: bool = Field(
+        False,
+        description="keep answers in the on-disk response cache (re-runs are free); "
+        "`rmg score` turns it on unless --no-cache",
+    )
     template: str | None = Field(None, description="custom prompt text or file; see rmg.judges.templates")
     swap: bool = Field(True, description="pairwise: judge both orders to cancel position bias")
     definition: str | None = Field(None, description="a registered judge definition name, or a YAML/JSON file")
@@ -202,8 +206,13 @@ class JudgeReward(Reward):
             from rmg.llm import create_chat_model
 
             self._chat = create_chat_model(
-                self.model, base_url=self.base_url, api_key=self.api_key, cache=self.cache,
-                concurrency=self.concurrency, timeout=self.timeout, max_retries=self.max_retries,
+                self.model,
+                base_url=self.base_url,
+                api_key=self.api_key,
+                cache=self.cache,
+                concurrency=self.concurrency,
+                timeout=self.timeout,
+                max_retries=self.max_retries,
             )
         return self._chat
 
@@ -248,17 +257,28 @@ class JudgeReward(Reward):
     # -- prompts -----------------------------------------------------------------------------
     def _messages(self, sample: Sample, slots: dict[str, Any], n: int) -> tuple[list[dict[str, str]], dict[str, Any]]:
         mode = self.judge_mode.value
-        shape = {"mode": mode, "scale_min": self.scale_min, "scale_max": self.scale_max, "n": n,
-                 "n_principles": len(self.principles)}
+        shape = {
+            "mode": mode,
+            "scale_min": self.scale_min,
+            "scale_max": self.scale_max,
+            "n": n,
+            "n_principles": len(self.principles),
+        }
         reference = format_reference(sample.reference)
         values = {
-            "query": sample.query, "question": sample.query, "conversation": format_conversation(sample),
-            "principles": format_principles(self.principles), "scenario": self.scenario,
+            "query": sample.query,
+            "question": sample.query,
+            "conversation": format_conversation(sample),
+            "principles": format_principles(self.principles),
+            "scenario": self.scenario,
             "scenario_line": f"Scenario: {self.scenario}\n\n" if self.scenario else "",
             "reference": reference,
             "reference_block": f"\n[Reference answer]\n{reference}\n[End of reference answer]\n" if reference else "",
-            "scale_min": f"{self.scale_min:g}", "scale_max": f"{self.scale_max:g}", "n": n,
-            "format": answer_format(**shape), **slots,
+            "scale_min": f"{self.scale_min:g}",
+            "scale_max": f"{self.scale_max:g}",
+            "n": n,
+            "format": answer_format(**shape),
+            **slots,
         }
         if self.template is None:
             text = render(DEFAULT_TEMPLATES[mode], values)
@@ -288,8 +308,13 @@ class JudgeReward(Reward):
             for p, s in zip(self.principles, answer.principle_scores or [])
         ]
         details = {**asked.details, "raw_score": answer.score, "scale": [low, high]}
-        return RewardResult(score=(answer.score - low) / (high - low), reason=answer.critique,
-                            dimensions=dims, usage=usage, details=details)
+        return RewardResult(
+            score=(answer.score - low) / (high - low),
+            reason=answer.critique,
+            dimensions=dims,
+            usage=usage,
+            details=details,
+        )
 
     async def acompute(self, sample: Sample) -> list[Any]:
         if self.judge_mode is Mode.pairwise:
@@ -329,7 +354,8 @@ class JudgeReward(Reward):
         labels = ["as shown (A = response 1)", "swapped (A = response 2)"]
         reason = "\n\n".join(
             f"[{labels[i]}: {choices[i]}] {a.answer.critique}" if len(results) > 1 else a.answer.critique
-            for i, a in enumerate(results) if a.answer is not None
+            for i, a in enumerate(results)
+            if a.answer is not None
         )
         return [
             RewardResult(score=scores[i], reason=reason, usage=usage.as_dict() if i == 0 else None, details=details)
@@ -344,18 +370,26 @@ class JudgeReward(Reward):
         usage = asked.usage.as_dict()
         if asked.answer is None:
             first = RewardResult.failure(asked.status, asked.error, usage=usage, details=asked.details)
-            return [first] + [RewardResult.failure(asked.status, asked.error, details=asked.details) for _ in range(n - 1)]
+            return [first] + [
+                RewardResult.failure(asked.status, asked.error, details=asked.details) for _ in range(n - 1)
+            ]
         ranking = asked.answer.ranking
         rank = {candidate: r for r, candidate in enumerate(ranking)}
         details = {**asked.details, "ranking": ranking}
         return [
-            RewardResult(score=(n - 1 - rank[i]) / (n - 1), reason=asked.answer.critique,
-                         usage=usage if i == 0 else None, details={**details, "rank": rank[i]})
+            RewardResult(
+                score=(n - 1 - rank[i]) / (n - 1),
+                reason=asked.answer.critique,
+                usage=usage if i == 0 else None,
+                details={**details, "rank": rank[i]},
+            )
             for i in range(n)
         ]
 
 
-def judge_class(definition: JudgeDefinition, *, name: str | None = None, module: str | None = None) -> type[JudgeReward]:
+def judge_class(
+    definition: JudgeDefinition, *, name: str | None = None, module: str | None = None
+) -> type[JudgeReward]:
     """A reward class whose parameter defaults come from `definition` (set `module` for pickling)."""
     fields: dict[str, Any] = {}
     for key, value in definition.settings().items():

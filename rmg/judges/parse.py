@@ -82,7 +82,7 @@ def strip_thinking(text: str) -> str:
     for close in _THINK_CLOSE.finditer(text):
         pass
     if close is not None:  # some servers drop the opening tag and keep the closing one
-        text = text[close.end():]
+        text = text[close.end() :]
     opened = _THINK_OPEN.search(text)
     if opened is not None:
         text = text[: opened.start()]
@@ -211,7 +211,7 @@ _TIES = {"TIE", "C", "EQUAL", "DRAW", "SAME", "BOTH", "NEITHER"}
 
 
 def _choice(value: Any) -> Choice:
-    bad = JudgeParseError(f"the choice {value!r} is not one of \"A\", \"B\", \"tie\"")
+    bad = JudgeParseError(f'the choice {value!r} is not one of "A", "B", "tie"')
     if not isinstance(value, str):
         raise bad
     words = re.sub(r"[^A-Za-z]", " ", value).upper().split()

@@ -55,7 +55,9 @@ _INTRO = """{scenario_line}Judge the response(s) against these principles, liste
 {principles}
 """
 
-POINTWISE = _INTRO + """
+POINTWISE = (
+    _INTRO
+    + """
 [Conversation]
 {conversation}
 {reference_block}
@@ -66,8 +68,11 @@ POINTWISE = _INTRO + """
 First write a concise critique that checks the response against each principle in turn. Then rate \
 the response on a scale from {scale_min} (fails the principles) to {scale_max} (fully satisfies them).
 {format}"""
+)
 
-PAIRWISE = _INTRO + """
+PAIRWISE = (
+    _INTRO
+    + """
 [Conversation]
 {conversation}
 {reference_block}
@@ -82,8 +87,11 @@ PAIRWISE = _INTRO + """
 First write a concise critique comparing the two responses against each principle in turn. Then \
 choose the better response, or "tie" only if they are genuinely equal under the principles.
 {format}"""
+)
 
-LISTWISE = _INTRO + """
+LISTWISE = (
+    _INTRO
+    + """
 [Conversation]
 {conversation}
 {reference_block}
@@ -92,13 +100,30 @@ LISTWISE = _INTRO + """
 First write a concise critique comparing the {n} responses against each principle in turn. Then \
 rank all {n} responses from best to worst.
 {format}"""
+)
 
 DEFAULT_TEMPLATES: dict[str, str] = {"pointwise": POINTWISE, "pairwise": PAIRWISE, "listwise": LISTWISE}
 
 PLACEHOLDERS = (
-    "query", "question", "conversation", "response", "answer", "response_a", "answer_a", "response_b",
-    "answer_b", "responses", "n", "principles", "scenario", "reference", "scale_min", "scale_max", "format",
-    "scenario_line", "reference_block",
+    "query",
+    "question",
+    "conversation",
+    "response",
+    "answer",
+    "response_a",
+    "answer_a",
+    "response_b",
+    "answer_b",
+    "responses",
+    "n",
+    "principles",
+    "scenario",
+    "reference",
+    "scale_min",
+    "scale_max",
+    "format",
+    "scenario_line",
+    "reference_block",
 )
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}|\{(\w+)\}")
 
@@ -107,25 +132,36 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
-def answer_format(mode: str, *, scale_min: float = 1, scale_max: float = 10, n: int = 2,
-                  n_principles: int = 0) -> str:
+def answer_format(mode: str, *, scale_min: float = 1, scale_max: float = 10, n: int = 2, n_principles: int = 0) -> str:
     """The instruction that pins the answer format (the parser's JSON form)."""
     if mode == "pointwise":
-        per = (f', "principle_scores": [<{n_principles} numbers, one per principle, each from {_num(scale_min)} '
-               f'to {_num(scale_max)}>]') if n_principles > 1 else ""
-        shape = f'{{"critique": "<your critique>"{per}, "score": <a number from {_num(scale_min)} to {_num(scale_max)}>}}'
+        per = (
+            (
+                f', "principle_scores": [<{n_principles} numbers, one per principle, each from {_num(scale_min)} '
+                f"to {_num(scale_max)}>]"
+            )
+            if n_principles > 1
+            else ""
+        )
+        shape = (
+            f'{{"critique": "<your critique>"{per}, "score": <a number from {_num(scale_min)} to {_num(scale_max)}>}}'
+        )
     elif mode == "pairwise":
         shape = '{"critique": "<your critique>", "choice": "A" or "B" or "tie"}'
     else:
-        shape = (f'{{"critique": "<your critique>", "ranking": [<the response numbers 1 to {n}, best first, '
-                 "each exactly once>]}")
+        shape = (
+            f'{{"critique": "<your critique>", "ranking": [<the response numbers 1 to {n}, best first, '
+            "each exactly once>]}"
+        )
     return f"End your reply with exactly one JSON object, and nothing after it, of this form:\n{shape}"
 
 
 def repair_message(reason: str, mode: str, **shape: Any) -> str:
     """The follow-up sent once when an answer cannot be parsed."""
-    return (f"Your answer could not be parsed because {reason}. Reply again with only the JSON object, "
-            f"no other text.\n{answer_format(mode, **shape)}")
+    return (
+        f"Your answer could not be parsed because {reason}. Reply again with only the JSON object, "
+        f"no other text.\n{answer_format(mode, **shape)}"
+    )
 
 
 def format_principles(principles: list[str]) -> str:

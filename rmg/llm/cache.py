@@ -85,8 +85,9 @@ class ResponseCache:
     def _failed(self, exc: Exception) -> None:
         if not self._warned:
             self._warned = True
-            warnings.warn(f"rmg LLM cache {self.path} is not usable ({exc}); calls go uncached",
-                          RuntimeWarning, stacklevel=3)
+            warnings.warn(
+                f"rmg LLM cache {self.path} is not usable ({exc}); calls go uncached", RuntimeWarning, stacklevel=3
+            )
 
     # -- API -------------------------------------------------------------------------------------
     key = staticmethod(request_key)
@@ -94,9 +95,11 @@ class ResponseCache:
     def get(self, key: str) -> ChatResponse | None:
         """The stored response (marked cached, costing no tokens), or None."""
         try:
-            row = self._conn().execute(
-                "SELECT content, reasoning, usage, model, finish_reason FROM responses WHERE key = ?", (key,)
-            ).fetchone()
+            row = (
+                self._conn()
+                .execute("SELECT content, reasoning, usage, model, finish_reason FROM responses WHERE key = ?", (key,))
+                .fetchone()
+            )
         except (sqlite3.Error, OSError) as exc:
             self._failed(exc)
             return None
@@ -107,15 +110,29 @@ class ResponseCache:
             original = json.loads(usage)
         except ValueError:
             original = {}
-        return ChatResponse(content=content, reasoning=reasoning, usage=Usage(cached_calls=1), model=model,
-                            finish_reason=finish_reason, cached=True, raw={"cached": True, "usage": original})
+        return ChatResponse(
+            content=content,
+            reasoning=reasoning,
+            usage=Usage(cached_calls=1),
+            model=model,
+            finish_reason=finish_reason,
+            cached=True,
+            raw={"cached": True, "usage": original},
+        )
 
     def put(self, key: str, response: ChatResponse) -> None:
         try:
             self._conn().execute(
                 "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (key, response.content, response.reasoning, json.dumps(response.usage.as_dict()),
-                 response.model, response.finish_reason, time.time()),
+                (
+                    key,
+                    response.content,
+                    response.reasoning,
+                    json.dumps(response.usage.as_dict()),
+                    response.model,
+                    response.finish_reason,
+                    time.time(),
+                ),
             )
         except (sqlite3.Error, OSError) as exc:
             self._failed(exc)

@@ -39,8 +39,15 @@ def create_chat_model(
     `options` are default sampling options (e.g. `top_p`, `seed`, vLLM's `top_k`) for every call,
     plus backend settings (`backoff`, `max_backoff`, `default_headers` for OpenAI endpoints).
     """
-    settings: dict[str, Any] = dict(base_url=base_url, api_key=api_key, cache=cache, concurrency=concurrency,
-                                    timeout=timeout, max_retries=max_retries, **options)
+    settings: dict[str, Any] = dict(
+        base_url=base_url,
+        api_key=api_key,
+        cache=cache,
+        concurrency=concurrency,
+        timeout=timeout,
+        max_retries=max_retries,
+        **options,
+    )
     if model is not None and not isinstance(model, str):
         if _is_langchain_model(model):
             from .langchain import LangChainChatModel
@@ -93,8 +100,9 @@ def _registered(name: str, settings: dict[str, Any]) -> ChatModel | None:
     except ChatError:
         raise
     except Exception as exc:
-        raise ChatError(f"model {name!r} from plugin {registration.plugin!r} failed to build: "
-                        f"{type(exc).__name__}: {exc}") from exc
+        raise ChatError(
+            f"model {name!r} from plugin {registration.plugin!r} failed to build: {type(exc).__name__}: {exc}"
+        ) from exc
     if not isinstance(made, ChatModel):
         raise ChatError(f"model {name!r} from plugin {registration.plugin!r} built {made!r}, not a ChatModel")
     return made

@@ -28,8 +28,15 @@ __all__ = ["LangChainChatModel"]
 class LangChainChatModel(MeteredModel):
     """Wraps a LangChain `BaseChatModel` (anything with `ainvoke` returning an `AIMessage`)."""
 
-    def __init__(self, chat_model: Any, *, concurrency: int = 64, timeout: float | None = 60.0,
-                 max_retries: int = 0, name: str | None = None) -> None:
+    def __init__(
+        self,
+        chat_model: Any,
+        *,
+        concurrency: int = 64,
+        timeout: float | None = 60.0,
+        max_retries: int = 0,
+        name: str | None = None,
+    ) -> None:
         if not hasattr(chat_model, "ainvoke"):
             raise ChatError(f"not a LangChain chat model (no ainvoke): {chat_model!r}")
         self.chat_model = chat_model
@@ -51,8 +58,9 @@ class LangChainChatModel(MeteredModel):
         **options: Any,
     ) -> ChatResponse:
         timeout = options.pop("timeout", self.timeout)
-        kwargs = {k: v for k, v in {"temperature": temperature, "max_tokens": max_tokens, **options}.items()
-                  if v is not None}
+        kwargs = {
+            k: v for k, v in {"temperature": temperature, "max_tokens": max_tokens, **options}.items() if v is not None
+        }
         for attempt in range(self.max_retries + 1):
             try:
                 async with self._semaphores.get():
@@ -76,9 +84,14 @@ class LangChainChatModel(MeteredModel):
         field = extra.get("reasoning_content") or extra.get("reasoning")
         reasoning = join_reasoning(field if isinstance(field, str) else None, block_reasoning, think)
         meta = getattr(message, "response_metadata", None) or {}
-        return ChatResponse(content=text, reasoning=reasoning, usage=_usage(getattr(message, "usage_metadata", None)),
-                            model=str(meta.get("model_name") or meta.get("model") or self.name),
-                            finish_reason=meta.get("finish_reason") or meta.get("stop_reason"), raw=message)
+        return ChatResponse(
+            content=text,
+            reasoning=reasoning,
+            usage=_usage(getattr(message, "usage_metadata", None)),
+            model=str(meta.get("model_name") or meta.get("model") or self.name),
+            finish_reason=meta.get("finish_reason") or meta.get("stop_reason"),
+            raw=message,
+        )
 
 
 def _text_and_reasoning(content: Any) -> tuple[str, str | None]:

@@ -146,14 +146,19 @@ class OpenAIChatModel(MeteredModel):
         self.cache: ResponseCache | None = open_cache(cache)
         self.concurrency = max(1, int(concurrency))
         self.timeout = float(timeout)
-        self.retry = RetryPolicy(max_retries=max(0, int(max_retries)), backoff=backoff, max_backoff=max_backoff,
-                                 max_retry_after=max_retry_after)
+        self.retry = RetryPolicy(
+            max_retries=max(0, int(max_retries)),
+            backoff=backoff,
+            max_backoff=max_backoff,
+            max_retry_after=max_retry_after,
+        )
         self.default_headers = dict(default_headers or {})
         self.http_backend = http_backend
         self._is_openai = self.base_url is None or "api.openai.com" in self.base_url
         if http_backend not in ("auto", "aiohttp", "httpx"):
             raise ChatError(f"unknown http_backend {http_backend!r}: use 'auto', 'aiohttp' or 'httpx'")
         import openai  # noqa: F401 - import the SDK now (a second or so), not inside a running loop
+
         self.options = options
         self._init_runtime()
 
@@ -210,11 +215,20 @@ class OpenAIChatModel(MeteredModel):
         else:
             pools = -(-self.concurrency // _HTTPX_POOL)
             size = -(-self.concurrency // pools)
-            transports = [openai.DefaultAsyncHttpxClient(limits=limits(size), timeout=self.timeout)
-                          for _ in range(pools)]
-        return [openai.AsyncOpenAI(base_url=self.base_url, api_key=self._api_key, max_retries=0, timeout=self.timeout,
-                                   http_client=http_client, default_headers=self.default_headers or None)
-                for http_client in transports]
+            transports = [
+                openai.DefaultAsyncHttpxClient(limits=limits(size), timeout=self.timeout) for _ in range(pools)
+            ]
+        return [
+            openai.AsyncOpenAI(
+                base_url=self.base_url,
+                api_key=self._api_key,
+                max_retries=0,
+                timeout=self.timeout,
+                http_client=http_client,
+                default_headers=self.default_headers or None,
+            )
+            for http_client in transports
+        ]
 
     async def aclose(self) -> None:
         """Close the HTTP client of the running loop (`asyncio.run` also closes it at its end)."""
@@ -242,11 +256,13 @@ class OpenAIChatModel(MeteredModel):
         """
         timeout = float(options.pop("timeout", self.timeout))
         request = self._request(messages, temperature, max_tokens, options)
-        return await self._through_cache(self.cache, {"base_url": self.base_url, **request},
-                                         lambda: self._with_retries(request, timeout))
+        return await self._through_cache(
+            self.cache, {"base_url": self.base_url, **request}, lambda: self._with_retries(request, timeout)
+        )
 
-    def _request(self, messages: list[dict[str, str]], temperature: float | None, max_tokens: int | None,
-                 options: dict[str, Any]) -> dict[str, Any]:
+    def _request(
+        self, messages: list[dict[str, str]], temperature: float | None, max_tokens: int | None, options: dict[str, Any]
+    ) -> dict[str, Any]:
         options = {**self.options, **options}
         extra_body = options.pop("extra_body", None) or {}  # the SDK's way to pass server options
         request: dict[str, Any] = {"model": self.name, "messages": list(messages), **options, **extra_body}
@@ -269,13 +285,15 @@ class OpenAIChatModel(MeteredModel):
                     # here), and server-specific options (vLLM's top_k...) pass as is. The body comes
                     # back as bytes: building the SDK's ChatCompletion model cost another 15%.
                     body = await state.client().post(
-                        "/chat/completions", body=request, cast_to=bytes, options={"timeout": timeout})
+                        "/chat/completions", body=request, cast_to=bytes, options={"timeout": timeout}
+                    )
                 return self._parse(body)
             except ChatError as exc:
                 error, retry_after = exc, None
             except (TimeoutError, asyncio.TimeoutError):
-                error = ChatTimeout(f"no answer from {self.base_url or 'api.openai.com'} within {timeout:g}s",
-                                    retryable=True)
+                error = ChatTimeout(
+                    f"no answer from {self.base_url or 'api.openai.com'} within {timeout:g}s", retryable=True
+                )
                 retry_after = None
             except Exception as exc:  # noqa: BLE001 - classified; unknown errors re-raise below
                 error, retry_after = _classify(exc, timeout, self.base_url)
@@ -308,9 +326,14 @@ class OpenAIChatModel(MeteredModel):
             usage = _usage(completion.get("usage"))
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise ChatError(f"malformed response from {where}: {type(exc).__name__}: {exc}", retryable=True) from exc
-        return ChatResponse(content=content, reasoning=reasoning, usage=usage,
-                            model=completion.get("model") or self.name,
-                            finish_reason=choice.get("finish_reason"), raw=completion)
+        return ChatResponse(
+            content=content,
+            reasoning=reasoning,
+            usage=usage,
+            model=completion.get("model") or self.name,
+            finish_reason=choice.get("finish_reason"),
+            raw=completion,
+        )
 
 
 def _usage(raw: Any) -> Usage:
@@ -333,8 +356,11 @@ def _classify(exc: Exception, timeout: float, base_url: str | None) -> tuple[Cha
         status = exc.status_code
         body = exc.body
         detail = body.get("message") if isinstance(body, dict) else None
-        error = ChatError(f"HTTP {status} from {where}: {detail or exc.message}",
-                          retryable=is_retryable_status(status), status_code=status)
+        error = ChatError(
+            f"HTTP {status} from {where}: {detail or exc.message}",
+            retryable=is_retryable_status(status),
+            status_code=status,
+        )
         return error, parse_retry_after(getattr(exc.response, "headers", None))
     if isinstance(exc, openai.APIResponseValidationError):
         return ChatError(f"malformed response from {where}: {exc}", retryable=True, status_code=exc.status_code), None

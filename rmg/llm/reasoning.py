@@ -35,7 +35,7 @@ def split_think(content: str) -> tuple[str, str | None]:
         return content, None
     if not opened and "<think>" in content[: close.start()].lower():
         return content, None  # a nested or mid-text tag: not a leading reasoning block
-    return content[close.end():].lstrip(), content[start: close.start()].strip()
+    return content[close.end() :].lstrip(), content[start : close.start()].strip()
 
 
 def reasoning_from_fields(message: Any) -> str | None:

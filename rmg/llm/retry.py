@@ -61,5 +61,5 @@ class RetryPolicy:
         """Seconds to sleep before retry number `attempt + 1` (attempt counts from 0)."""
         if retry_after is not None and retry_after > 0:
             return min(retry_after, self.max_retry_after)
-        ceiling = min(self.max_backoff, self.backoff * (2 ** attempt))
+        ceiling = min(self.max_backoff, self.backoff * (2**attempt))
         return ceiling / 2 + (rng or random).uniform(0, ceiling / 2)

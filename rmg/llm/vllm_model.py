@@ -50,9 +50,16 @@ def vllm_unavailable_reason() -> str | None:
 class VLLMChatModel(MeteredModel):
     """A `ChatModel` backed by an in-process vLLM `AsyncLLMEngine`."""
 
-    def __init__(self, model: str, *, cache: bool | str | os.PathLike[str] | ResponseCache | None = False,
-                 concurrency: int = 256, timeout: float | None = 600.0,
-                 engine_args: dict[str, Any] | None = None, **options: Any) -> None:
+    def __init__(
+        self,
+        model: str,
+        *,
+        cache: bool | str | os.PathLike[str] | ResponseCache | None = False,
+        concurrency: int = 256,
+        timeout: float | None = 600.0,
+        engine_args: dict[str, Any] | None = None,
+        **options: Any,
+    ) -> None:
         self.name = model
         self.cache = open_cache(cache)
         self.timeout = timeout
@@ -119,8 +126,9 @@ class VLLMChatModel(MeteredModel):
         from vllm import SamplingParams
 
         template_kwargs = sampling.pop("chat_template_kwargs", None) or {}
-        prompt = self._tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True,
-                                                     **template_kwargs)
+        prompt = self._tokenizer.apply_chat_template(
+            messages, tokenize=False, add_generation_prompt=True, **template_kwargs
+        )
         params = SamplingParams(**sampling)
         final = None
         async for output in self._engine.generate(prompt, params, f"rmg-{next(self._ids)}"):
@@ -129,7 +137,14 @@ class VLLMChatModel(MeteredModel):
             raise ChatError(f"vLLM {self.name}: no output", retryable=True)
         choice = final.outputs[0]
         content, reasoning = split_think(choice.text)
-        usage = Usage(prompt_tokens=len(final.prompt_token_ids or []), completion_tokens=len(choice.token_ids or []),
-                      calls=1)
-        return ChatResponse(content=content, reasoning=reasoning, usage=usage, model=self.name,
-                            finish_reason=choice.finish_reason, raw=final)
+        usage = Usage(
+            prompt_tokens=len(final.prompt_token_ids or []), completion_tokens=len(choice.token_ids or []), calls=1
+        )
+        return ChatResponse(
+            content=content,
+            reasoning=reasoning,
+            usage=usage,
+            model=self.name,
+            finish_reason=choice.finish_reason,
+            raw=final,
+        )

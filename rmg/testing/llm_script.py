@@ -59,8 +59,14 @@ class Faults:
     def draw(self, rng: random.Random) -> str | None:
         """The kind of fault for one request ("429", "500", "malformed", "truncate", "drop", "slow") or None."""
         x = rng.random()
-        for rate, kind in ((self.rate_429, "429"), (self.rate_500, "500"), (self.rate_malformed, "malformed"),
-                           (self.rate_truncate, "truncate"), (self.rate_drop, "drop"), (self.rate_slow, "slow")):
+        for rate, kind in (
+            (self.rate_429, "429"),
+            (self.rate_500, "500"),
+            (self.rate_malformed, "malformed"),
+            (self.rate_truncate, "truncate"),
+            (self.rate_drop, "drop"),
+            (self.rate_slow, "slow"),
+        ):
             if x < rate:
                 return kind
             x -= rate
@@ -77,8 +83,9 @@ class Faults:
         }[kind]
 
 
-Responder = (Callable[[dict[str, Any]], "str | Reply | Awaitable[str | Reply]"] | str | Reply
-             | Sequence["str | Reply"] | None)
+Responder = (
+    Callable[[dict[str, Any]], "str | Reply | Awaitable[str | Reply]"] | str | Reply | Sequence["str | Reply"] | None
+)
 
 
 def count_tokens(text: str | None) -> int:  # the scripted server's tokenizer: whitespace-separated words

@@ -33,8 +33,17 @@ from .llm_script import Faults, Reply, Responder, as_callable, count_tokens
 
 __all__ = ["Faults", "Reply", "ScriptedLLMServer"]
 
-_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 408: "Request Timeout", 413: "Payload Too Large",
-            429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    404: "Not Found",
+    408: "Request Timeout",
+    413: "Payload Too Large",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
 _MAX_BODY = 64 * 1024 * 1024
 
 
@@ -46,8 +55,15 @@ class ScriptedLLMServer:
     `max_in_flight` (requests being answered at once), `errors` (responder exceptions → 500).
     """
 
-    def __init__(self, responder: Responder = None, faults: Faults | None = None, *, model: str = "scripted",
-                 host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        responder: Responder = None,
+        faults: Faults | None = None,
+        *,
+        model: str = "scripted",
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
         self.responder = as_callable(responder)
         self.faults = faults
         self.model = model
@@ -82,7 +98,8 @@ class ScriptedLLMServer:
             self._loop = loop
             try:
                 self._server = loop.run_until_complete(
-                    asyncio.start_server(self._serve, self.host, self.port, backlog=2048, limit=_MAX_BODY))
+                    asyncio.start_server(self._serve, self.host, self.port, backlog=2048, limit=_MAX_BODY)
+                )
                 self.port = self._server.sockets[0].getsockname()[1]
             except BaseException as exc:  # noqa: BLE001 - handed to start()
                 failure.append(exc)
@@ -122,6 +139,7 @@ class ScriptedLLMServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
     # -- observations ----------------------------------------------------------------------------
     @property
     def requests(self) -> list[dict[str, Any]]:
@@ -153,8 +171,13 @@ class ScriptedLLMServer:
         try:
             while await self._one(reader, writer):
                 pass
-        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError,
-                asyncio.CancelledError):
+        except (
+            ConnectionError,
+            asyncio.IncompleteReadError,
+            asyncio.LimitOverrunError,
+            ValueError,
+            asyncio.CancelledError,
+        ):
             pass  # the client went away, sent garbage, or the server is stopping
         finally:
             self._conns.discard(task)
@@ -188,8 +211,7 @@ class ScriptedLLMServer:
             if not isinstance(request, dict):
                 raise ValueError("not an object")
         except ValueError as exc:
-            await _send(writer, 400, _error(f"invalid JSON body: {exc}", "invalid_request_error"),
-                        close=not keep_alive)
+            await _send(writer, 400, _error(f"invalid JSON body: {exc}", "invalid_request_error"), close=not keep_alive)
             return keep_alive
         with self._lock:
             self._requests.append(request)
@@ -257,26 +279,46 @@ class ScriptedLLMServer:
                 message["content"] = f"<think>{reply.reasoning}</think>{content}"
             else:
                 message[reply.reasoning_field] = reply.reasoning
-        prompt = sum(count_tokens(m.get("content") if isinstance(m.get("content"), str) else json.dumps(
-            m.get("content"))) for m in request.get("messages") or [])
+        prompt = sum(
+            count_tokens(m.get("content") if isinstance(m.get("content"), str) else json.dumps(m.get("content")))
+            for m in request.get("messages") or []
+        )
         reasoning_tokens = count_tokens(reply.reasoning)
         completion = count_tokens(content) + reasoning_tokens
-        usage = reply.usage or {"prompt_tokens": prompt, "completion_tokens": completion,
-                                "total_tokens": prompt + completion,
-                                "completion_tokens_details": {"reasoning_tokens": reasoning_tokens}}
-        return {"id": f"chatcmpl-{next(self._ids)}", "object": "chat.completion", "created": int(time.time()),
-                "model": request.get("model") or self.model, "usage": usage,
-                "choices": [{"index": 0, "message": message, "finish_reason": reply.finish_reason, "logprobs": None}]}
+        usage = reply.usage or {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
+            "completion_tokens_details": {"reasoning_tokens": reasoning_tokens},
+        }
+        return {
+            "id": f"chatcmpl-{next(self._ids)}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": request.get("model") or self.model,
+            "usage": usage,
+            "choices": [{"index": 0, "message": message, "finish_reason": reply.finish_reason, "logprobs": None}],
+        }
 
 
 def _error(message: str, kind: str) -> bytes:
     return json.dumps({"error": {"message": message, "type": kind, "param": None, "code": None}}).encode()
 
 
-async def _send(writer: asyncio.StreamWriter, status: int, body: bytes, *, close: bool = False,
-                headers: dict[str, str] | None = None) -> None:
-    head = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}", "Content-Type: application/json",
-            f"Content-Length: {len(body)}", f"Connection: {'close' if close else 'keep-alive'}"]
+async def _send(
+    writer: asyncio.StreamWriter,
+    status: int,
+    body: bytes,
+    *,
+    close: bool = False,
+    headers: dict[str, str] | None = None,
+) -> None:
+    head = [
+        f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}",
+        "Content-Type: application/json",
+        f"Content-Length: {len(body)}",
+        f"Connection: {'close' if close else 'keep-alive'}",
+    ]
     head += [f"{k}: {v}" for k, v in (headers or {}).items()]
     writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
     await writer.drain()

@@ -72,8 +72,11 @@ class RewardPluginTests:
 
         saved = {k: os.environ.get(k) for k in ("RMG_BASE_URL", "RMG_MODEL", "RMG_CACHE_DIR")}
         with ScriptedLLMServer(cls.llm_responder) as server:
-            os.environ.update(RMG_BASE_URL=server.base_url, RMG_MODEL="scripted",
-                              RMG_CACHE_DIR=str(tmp_path_factory.mktemp("llm-cache")))
+            os.environ.update(
+                RMG_BASE_URL=server.base_url,
+                RMG_MODEL="scripted",
+                RMG_CACHE_DIR=str(tmp_path_factory.mktemp("llm-cache")),
+            )
             try:
                 yield
             finally:

@@ -169,8 +169,13 @@ class CosineLength(rmg.Reward):
             return hit, f"final answer {answer[:60]!r} {verdict} the reference"
         checker = self._get_checker()
         # The reference stays the reference and the response stays the candidate (open-r1 swapped them).
-        sub = rmg.Sample(prompt=sample.prompt, candidates=[candidate], reference=sample.reference,
-                         task=sample.task, metadata=sample.metadata)
+        sub = rmg.Sample(
+            prompt=sample.prompt,
+            candidates=[candidate],
+            reference=sample.reference,
+            task=sample.task,
+            metadata=sample.metadata,
+        )
         result = checker.evaluate(sub)[0]
         if result.status is rmg.RewardStatus.invalid_input:
             raise rmg.InvalidInput(f"{self.correctness}: {result.error}")

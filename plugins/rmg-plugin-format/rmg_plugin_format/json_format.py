@@ -24,9 +24,31 @@ __all__ = ["JsonFormat", "extract_json_text", "schema_errors"]
 
 # Keywords that mark a dict as a JSON Schema (rather than some unrelated reference object).
 _SCHEMA_KEYS = {
-    "$schema", "$ref", "$defs", "type", "properties", "required", "items", "prefixItems", "enum", "const",
-    "anyOf", "oneOf", "allOf", "not", "additionalProperties", "patternProperties", "minimum", "maximum",
-    "minLength", "maxLength", "pattern", "format", "minItems", "maxItems", "definitions",
+    "$schema",
+    "$ref",
+    "$defs",
+    "type",
+    "properties",
+    "required",
+    "items",
+    "prefixItems",
+    "enum",
+    "const",
+    "anyOf",
+    "oneOf",
+    "allOf",
+    "not",
+    "additionalProperties",
+    "patternProperties",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "format",
+    "minItems",
+    "maxItems",
+    "definitions",
 }
 MAX_ERRORS = 10
 
@@ -54,7 +76,9 @@ def _validator(schema_json: str) -> Any:
     try:
         cls.check_schema(schema)
     except jsonschema.SchemaError as exc:
-        raise rmg.InvalidInput(f"format.json: the JSON Schema is invalid at {json_path(exc.absolute_path)}: {exc.message}")
+        raise rmg.InvalidInput(
+            f"format.json: the JSON Schema is invalid at {json_path(exc.absolute_path)}: {exc.message}"
+        )
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 

@@ -47,13 +47,31 @@ def _script_patterns() -> dict[str, re.Pattern[str]]:
 # Counting with one C-level regex scan per script is ~20x faster than a Python loop per character.
 _SCRIPTS = _script_patterns()
 # Typical letters per word, to compare scripts in words rather than characters.
-_LETTERS_PER_WORD = {"Latin": 5.0, "Cyrillic": 6.0, "Greek": 6.0, "Hebrew": 4.5, "Arabic": 4.5,
-                     "Devanagari": 4.0, "Bengali": 4.0, "Gurmukhi": 4.0, "Gujarati": 4.0, "Tamil": 6.0,
-                     "Telugu": 5.0, "Kannada": 5.0, "Thai": 3.0, "Han": 1.5, "Kana": 2.0, "Hangul": 2.5}
+_LETTERS_PER_WORD = {
+    "Latin": 5.0,
+    "Cyrillic": 6.0,
+    "Greek": 6.0,
+    "Hebrew": 4.5,
+    "Arabic": 4.5,
+    "Devanagari": 4.0,
+    "Bengali": 4.0,
+    "Gurmukhi": 4.0,
+    "Gujarati": 4.0,
+    "Tamil": 6.0,
+    "Telugu": 5.0,
+    "Kannada": 5.0,
+    "Thai": 3.0,
+    "Han": 1.5,
+    "Kana": 2.0,
+    "Hangul": 2.5,
+}
 # Code in a fenced block with a programming-language tag (```python); JSON, text and untagged
 # blocks stay, since their strings are prose. Inline code, URLs, e-mails, LaTeX commands and
 # lower-case markup tags (<think>, <br/>) go too.
-_CODE = re.compile(r"```[ \t]*(?!json|text|txt|markdown|md)[A-Za-z][\w+#-]{0,40}[^\n`]{0,200}\n.*?(?:```|\Z)", re.DOTALL | re.IGNORECASE)
+_CODE = re.compile(
+    r"```[ \t]*(?!json|text|txt|markdown|md)[A-Za-z][\w+#-]{0,40}[^\n`]{0,200}\n.*?(?:```|\Z)",
+    re.DOTALL | re.IGNORECASE,
+)
 _NOISE = re.compile(
     r"`[^`\n]*`|https?://\S+|www\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\\[A-Za-z]+|</?[a-z][\w-]*(?:\s[^<>\n]{0,80})?/?>|```\w*"
 )
@@ -81,7 +99,12 @@ class Detection:
     """What the text looks like: share of each language and whether the language was determined."""
 
     def __init__(
-        self, shares: dict[str, float], language: str | None, determined: bool, evidence: dict[str, float], words: int = 0
+        self,
+        shares: dict[str, float],
+        language: str | None,
+        determined: bool,
+        evidence: dict[str, float],
+        words: int = 0,
     ) -> None:
         self.words = words  # words in the text (after removing code, URLs...)
         self.shares = shares  # language code (or script name when unresolved) -> share of words
@@ -184,8 +207,10 @@ class Language(rmg.Reward):
         name = LANGUAGES[found.language][0] if found.language in LANGUAGES else f"{found.language} script"
         if not ok and not found.determined and found.language == script and share >= self.min_share:
             leader = max(evidence, key=lambda c: evidence[c])
-            reason = (f"{script} script, but not recognisably {want}: its function words look more like "
-                      f"{LANGUAGES[leader][0]} (no clear winner)")
+            reason = (
+                f"{script} script, but not recognisably {want}: its function words look more like "
+                f"{LANGUAGES[leader][0]} (no clear winner)"
+            )
         elif ok:
             reason = f"{share:.0%} of the words are {want}"
             if not found.determined:

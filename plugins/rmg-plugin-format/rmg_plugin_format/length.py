@@ -51,14 +51,22 @@ class Length(rmg.Reward):
         "response": "The sky is a wide blue dome, scattered with slow white clouds.",
     }
 
-    unit: Unit = Field("words", description="words (CJK characters count one each), chars, or tokens (whitespace-split)")
-    style: Literal["range", "dapo"] = Field("range", description="range: 1/0 in or out of range; dapo: overlong penalty")
+    unit: Unit = Field(
+        "words", description="words (CJK characters count one each), chars, or tokens (whitespace-split)"
+    )
+    style: Literal["range", "dapo"] = Field(
+        "range", description="range: 1/0 in or out of range; dapo: overlong penalty"
+    )
     min_length: int = Field(0, ge=0, description="range: the shortest acceptable length")
     max_length: int | None = Field(
         None, ge=1, description="range: the longest acceptable length (none: no limit); dapo: L_max"
     )
-    buffer_length: int = Field(0, ge=0, description="dapo: L_cache, the buffer before max_length where the penalty ramps")
-    penalty_factor: float = Field(1.0, ge=0.0, description="dapo: the penalty at and beyond max_length is -penalty_factor")
+    buffer_length: int = Field(
+        0, ge=0, description="dapo: L_cache, the buffer before max_length where the penalty ramps"
+    )
+    penalty_factor: float = Field(
+        1.0, ge=0.0, description="dapo: the penalty at and beyond max_length is -penalty_factor"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Length:
@@ -90,7 +98,13 @@ class Length(rmg.Reward):
             return rmg.RewardResult(score=penalty + 0.0, reason=reason, details=details)
         top = "∞" if self.max_length is None else str(self.max_length)
         if n < self.min_length:
-            return rmg.RewardResult(score=0.0, reason=f"{n} {self.unit}, below min_length {self.min_length}", details=details)
+            return rmg.RewardResult(
+                score=0.0, reason=f"{n} {self.unit}, below min_length {self.min_length}", details=details
+            )
         if self.max_length is not None and n > self.max_length:
-            return rmg.RewardResult(score=0.0, reason=f"{n} {self.unit}, above max_length {self.max_length}", details=details)
-        return rmg.RewardResult(score=1.0, reason=f"{n} {self.unit}, within [{self.min_length}, {top}]", details=details)
+            return rmg.RewardResult(
+                score=0.0, reason=f"{n} {self.unit}, above max_length {self.max_length}", details=details
+            )
+        return rmg.RewardResult(
+            score=1.0, reason=f"{n} {self.unit}, within [{self.min_length}, {top}]", details=details
+        )

@@ -71,7 +71,9 @@ _DETECTORS: dict[str, list[tuple[re.Pattern[str], Callable[[str], bool] | None]]
     ],
     "cn_id": [
         (
-            re.compile(r"(?<![\dA-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])"),
+            re.compile(
+                r"(?<![\dA-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])"
+            ),
             cn_id_ok,
         )
     ],
@@ -146,7 +148,9 @@ class Privacy(rmg.Reward):
         "response": "Write to support@example.com or call +1 415 555 0100. Never share card 4111 1111 1111 1111.",
     }
 
-    kinds: list[Kind] = Field(default_factory=lambda: list(_ALL_KINDS), description=f"which kinds to check: {', '.join(KINDS)}")
+    kinds: list[Kind] = Field(
+        default_factory=lambda: list(_ALL_KINDS), description=f"which kinds to check: {', '.join(KINDS)}"
+    )
     penalty: float = Field(1.0, ge=0.0, le=1.0, description="score lost per leaked item (1.0: any leak scores 0)")
     ignore_in_prompt: bool = Field(True, description="values that also appear in the prompt are not leaks")
 

@@ -13,8 +13,7 @@ Unit = Literal["words", "chars", "tokens"]
 # Han, kana, Hangul and other scripts written without spaces: one character is one word, so a
 # Chinese answer is not counted as a single "word".
 _CJK = (
-    "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-    "\U00020000-\U0002fa1f\u0e00-\u0e7f"
+    "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0002fa1f\u0e00-\u0e7f"
 )
 _WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:['’-][^\W{_CJK}]+)*")
 # The info string is bounded so that a line of many ``` does not make the scan quadratic.

@@ -38,7 +38,6 @@ from .text import fenced_blocks, loads_strict, tagged_blocks
 __all__ = ["Call", "ToolCall", "parse_calls"]
 
 
-
 @dataclass
 class Call:
     name: str
@@ -117,7 +116,12 @@ def expected_calls(reference: Any) -> list[Call]:
 
 
 def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool):
+    if (
+        isinstance(a, (int, float))
+        and isinstance(b, (int, float))
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+    ):
         return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
     if isinstance(a, str) and isinstance(b, str):
         return a.strip() == b.strip()
@@ -168,7 +172,9 @@ class ToolCall(rmg.Reward):
     name_weight: float = Field(0.25, ge=0.0, le=1.0, description="credit for calling the right tool, before arguments")
     allow_extra_arguments: bool = Field(True, description="arguments beyond the expected ones are not penalised")
     strict: bool = Field(False, description="all-or-nothing: 1.0 only if every check passes")
-    source: Literal["auto", "tags"] = Field("auto", description="auto: tags, fenced blocks or the whole response; tags: <tool_call> required")
+    source: Literal["auto", "tags"] = Field(
+        "auto", description="auto: tags, fenced blocks or the whole response; tags: <tool_call> required"
+    )
 
     def score(self, sample: rmg.Sample, candidate: rmg.Candidate) -> rmg.RewardResult:
         wanted = expected_calls(sample.reference)
@@ -185,7 +191,9 @@ class ToolCall(rmg.Reward):
             for got in (c for c in unused if c.name == want.name):
                 total, failed = argument_checks(want, got, self.allow_extra_arguments)
                 part = (total - len(failed)) / total if total else 1.0
-                value = 1.0 if part == 1.0 else (0.0 if self.strict else self.name_weight + (1 - self.name_weight) * part)
+                value = (
+                    1.0 if part == 1.0 else (0.0 if self.strict else self.name_weight + (1 - self.name_weight) * part)
+                )
                 if best[1] is None or value > best[0]:
                     best = (value, got, failed)
             if best[1] is not None:
@@ -199,5 +207,7 @@ class ToolCall(rmg.Reward):
         total_score = sum(scores) / max(len(wanted), len(calls))
         if self.strict and (notes or extra):
             total_score = 0.0
-        reason = "; ".join(notes) if notes else f"called {', '.join(w.name for w in wanted)} with the expected arguments"
+        reason = (
+            "; ".join(notes) if notes else f"called {', '.join(w.name for w in wanted)} with the expected arguments"
+        )
         return rmg.RewardResult(score=total_score, reason=reason, details={**details, "per_call": scores})

@@ -21,7 +21,7 @@ def _expected(correct: bool, length: int, max_len: int = 100) -> float:
 
 @pytest.mark.parametrize("length", [0, 25, 50, 100])
 def test_correct_answers_earn_less_as_they_grow(length: int) -> None:
-    response = "\\boxed{7}".rjust(max(length, 9))[:max(length, 9)]
+    response = "\\boxed{7}".rjust(max(length, 9))[: max(length, 9)]
     result = score("format.cosine_length", response, reference="7", **EXACT)
     assert result.details["correct"] is True
     assert result.score == pytest.approx(_expected(True, len(response)))
@@ -53,8 +53,13 @@ def test_reference_stays_the_gold_and_the_response_stays_the_prediction() -> Non
 
 @pytest.mark.parametrize(
     ("reference", "message"),
-    [(None, "needs a reference answer"), ("  ", "reference answer is empty"), ({"a": 1}, "needs a reference"),
-     ("\\frac{1}{", "unparseable"), (float("nan"), "not a finite number")],
+    [
+        (None, "needs a reference answer"),
+        ("  ", "reference answer is empty"),
+        ({"a": 1}, "needs a reference"),
+        ("\\frac{1}{", "unparseable"),
+        (float("nan"), "not a finite number"),
+    ],
 )
 def test_a_missing_or_unparseable_reference_is_invalid_input_not_a_free_reward(reference: object, message: str) -> None:
     result = score("format.cosine_length", "\\boxed{7}", reference=reference, **EXACT)

@@ -38,8 +38,14 @@ class TestFormatPlugin(RewardPluginTests):
             ({"response": "not json"}, 0.0),
         ],
         "format.tool_call": [
-            ({"response": '{"name": "f", "arguments": {"x": 1}}', "reference": {"name": "f", "arguments": {"x": 1}}}, 1.0),
-            ({"response": '{"name": "g", "arguments": {"x": 1}}', "reference": {"name": "f", "arguments": {"x": 1}}}, 0.0),
+            (
+                {"response": '{"name": "f", "arguments": {"x": 1}}', "reference": {"name": "f", "arguments": {"x": 1}}},
+                1.0,
+            ),
+            (
+                {"response": '{"name": "g", "arguments": {"x": 1}}', "reference": {"name": "f", "arguments": {"x": 1}}},
+                0.0,
+            ),
         ],
         "format.privacy": [
             ({"response": "Nothing personal here."}, 1.0),

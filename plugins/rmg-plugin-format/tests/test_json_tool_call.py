@@ -13,7 +13,10 @@ SCHEMA = {
     "type": "object",
     "properties": {
         "user": {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]},
-        "items": {"type": "array", "items": {"type": "object", "properties": {"price": {"type": "number", "minimum": 0}}}},
+        "items": {
+            "type": "array",
+            "items": {"type": "object", "properties": {"price": {"type": "number", "minimum": 0}}},
+        },
         "email": {"type": "string", "format": "email"},
     },
     "required": ["user"],
@@ -30,7 +33,10 @@ def test_fenced_json_conforming_to_the_reference_schema_scores_one() -> None:
     ("value", "path_and_message"),
     [
         ({"user": {}}, "at $.user: 'name' is a required property"),
-        ({"user": {"name": "A"}, "items": [{"price": 1}, {"price": 2}, {"price": -3}]}, "at $.items[2].price: -3 is less than the minimum of 0"),
+        (
+            {"user": {"name": "A"}, "items": [{"price": 1}, {"price": 2}, {"price": -3}]},
+            "at $.items[2].price: -3 is less than the minimum of 0",
+        ),
         ({"user": {"name": 5}}, "at $.user.name: 5 is not of type 'string'"),
         ({"user": {"name": "A"}, "email": "not-an-email"}, "at $.email: 'not-an-email' is not a 'email'"),
         ([], "at $: [] is not of type 'object'"),
@@ -106,7 +112,9 @@ def test_extra_arguments_and_extra_calls_cost_when_configured() -> None:
     ref = {"name": "f", "arguments": {"x": 1}}
     extra_arg = '{"name": "f", "arguments": {"x": 1.0, "y": 2}}'
     assert score("format.tool_call", extra_arg, reference=ref).score == 1.0
-    assert score("format.tool_call", extra_arg, reference=ref, allow_extra_arguments=False).score == pytest.approx(0.25 + 0.75 / 2)
+    assert score("format.tool_call", extra_arg, reference=ref, allow_extra_arguments=False).score == pytest.approx(
+        0.25 + 0.75 / 2
+    )
     two_calls = '<tool_call>{"name": "f", "arguments": {"x": 1}}</tool_call><tool_call>{"name": "g", "arguments": {}}</tool_call>'
     result = score("format.tool_call", two_calls, reference=ref)
     assert result.score == pytest.approx(0.5) and "1 unexpected call(s): 'g'" in result.reason

@@ -60,7 +60,9 @@ def test_text_outside_is_accepted_when_allowed() -> None:
 
 def test_custom_tags_and_no_answer_tag() -> None:
     """`<reasoning>…</reasoning>` then free text (answer_tag empty: the rest is the answer)."""
-    ok = score("format.think_answer", "<reasoning>r</reasoning>\nThe answer is 5.", think_tag="reasoning", answer_tag="")
+    ok = score(
+        "format.think_answer", "<reasoning>r</reasoning>\nThe answer is 5.", think_tag="reasoning", answer_tag=""
+    )
     assert ok.score == 1.0 and ok.details["answer"] == "The answer is 5."
     empty = score("format.think_answer", "<reasoning>r</reasoning>\n", think_tag="reasoning", answer_tag="")
     assert empty.score == 0.0 and "the answer is empty" in empty.reason
