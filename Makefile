@@ -1,20 +1,24 @@
-# rmg: `make demo` (the main job, offline) | `make test` | `make bench`
+# rmg: `make demo` (the main job, offline) | `make test` | `make bench` | `make dist`
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PLUGINS := $(wildcard plugins/rmg-plugin-*)
 STAMP := $(VENV)/.rmg-installed
 DEMO_SPEC ?= math.accuracy + format.repetition(max_penalty=-0.5)
+# A plugin's [test] extra is installed only where it defines one.
+plugin_req = -e "$(1)$(if $(shell grep -s '^test *=' $(1)/pyproject.toml),[test])"
 
-.PHONY: demo test bench install clean
+.PHONY: demo test lint bench dist install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
 # Reinstall when any pyproject changes; plugins are editable installs of real distributions.
+# torch: a CPU build of 2.13.0 is on this machine's disk, and the extras pin torch as a range it
+# satisfies; installing it first keeps pip from resolving a multi-GB CUDA build for any extra.
 $(STAMP): $(BIN)/python pyproject.toml $(wildcard plugins/*/pyproject.toml)
-	$(BIN)/pip install -q -e ".[dev]" $(foreach p,$(PLUGINS),-e "$(p)[test]")
+	$(BIN)/pip install -q -e . --group dev $(foreach p,$(PLUGINS),$(call plugin_req,$(p)))
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -26,12 +30,29 @@ demo: $(STAMP)
 	$(BIN)/rmg score "$(DEMO_SPEC)" examples/gsm8k_solutions.jsonl -o demo-output/gsm8k.scored.jsonl --overwrite
 	@echo "first scored row:"; head -n 1 demo-output/gsm8k.scored.jsonl | cut -c 1-400
 
-test: $(STAMP)
+# The quality gates first (seconds), then every suite with its progress streamed.
+lint: $(STAMP)
+	$(BIN)/ruff check rmg tests bench plugins
+	$(BIN)/ruff format --check rmg tests bench plugins
+	$(BIN)/mypy rmg
+	$(BIN)/lint-imports --no-cache
+
+test: lint
 	$(BIN)/python tests/run_suites.py
 
 bench: $(STAMP)
 	bash bench/peers.sh
 	$(BIN)/python bench/run_all.py
 
+# Wheels of rmg, every plugin and their dependencies in one folder: a machine without the
+# registry installs from it with `pip install --no-index --find-links dist/wheelhouse rmg ...`.
+WHEELHOUSE ?= dist/wheelhouse
+dist: $(STAMP)
+	rm -rf $(WHEELHOUSE)
+	$(BIN)/python -m build -q --wheel --no-isolation --outdir $(WHEELHOUSE) . $(if $(VERBOSE),,> /dev/null)
+	$(foreach p,$(PLUGINS),$(BIN)/python -m build -q --wheel --no-isolation --outdir $(WHEELHOUSE) $(p) > /dev/null &&) true
+	$(BIN)/pip wheel -q --wheel-dir $(WHEELHOUSE) --find-links $(WHEELHOUSE) $(WHEELHOUSE)/*.whl
+	@echo "wheels in $(WHEELHOUSE):"; ls $(WHEELHOUSE) | grep -c whl
+
 clean:
-	rm -rf $(VENV) demo-output
+	rm -rf $(VENV) demo-output dist

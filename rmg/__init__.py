@@ -5,10 +5,10 @@ The public API is below; submodules load on first use so `import rmg` stays fast
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rmg.core.hookspecs import hookimpl
+from rmg.core.lazy import lazy_exports
 from rmg.core.plugins import set_default_plugins
 
 __version__ = "0.1.0"
@@ -34,6 +34,7 @@ _EXPORTS: dict[str, str] = {
     "reward": "rmg.core.reward",
     # registry and specs
     "create_reward": "rmg.core.registry",
+    "get_reward_class": "rmg.core.registry",
     "list_rewards": "rmg.core.registry",
     "RegistryError": "rmg.core.registry",
     "UnknownReward": "rmg.core.registry",
@@ -64,23 +65,12 @@ _EXPORTS: dict[str, str] = {
 __all__ = ["__version__", "hookimpl", *_EXPORTS]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'rmg' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
-
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from rmg.core.chat import ChatError, ChatModel, ChatResponse, ChatTimeout, Usage
     from rmg.core.plugins import PluginHost, get_host
-    from rmg.core.registry import RegistryError, UnknownReward, create_reward, list_rewards
+    from rmg.core.registry import RegistryError, UnknownReward, create_reward, get_reward_class, list_rewards
     from rmg.core.reward import InvalidInput, Kind, Mode, Reward, reward
     from rmg.core.runner import Runner, aevaluate, best_of_n, evaluate, rank
     from rmg.core.schema import (

@@ -7,11 +7,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from rmg.core.plugins import reset_host
+from rmg.testing.state import preserved_state
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_PLUGINS = Path(__file__).parent / "fixtures" / "plugins"
@@ -36,6 +37,13 @@ def pip_install_target(target: Path, *names: str) -> None:
         ],
         check=True,
     )
+
+
+@pytest.fixture(autouse=True)
+def _restore_global_state() -> Iterator[None]:
+    """Every test starts from the same sys.path and @rmg.reward definitions, whatever ran before."""
+    with preserved_state():
+        yield
 
 
 @pytest.fixture(scope="session")

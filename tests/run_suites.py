@@ -24,15 +24,23 @@ def main(argv: list[str]) -> int:
         rel = suite.relative_to(ROOT)
         print(f"\n=== {rel} ===", flush=True)
         started = time.monotonic()
-        proc = subprocess.run(
+        # Streamed line by line, so a long suite shows its progress as it goes.
+        proc = subprocess.Popen(
             [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", str(rel), *argv],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            text=True,
         )
-        sys.stdout.write(proc.stdout)
-        last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
+        assert proc.stdout is not None
+        chunks = []
+        # Whatever pytest has written so far (its progress dots included), as soon as it is written.
+        while chunk := proc.stdout.read1(4096):
+            sys.stdout.buffer.write(chunk)
+            sys.stdout.buffer.flush()
+            chunks.append(chunk)
+        proc.wait()
+        output = b"".join(chunks).decode(errors="replace")
+        last = output.strip().splitlines()[-1] if output.strip() else ""
         for number, kind in COUNT.findall(last):
             kind = "errors" if kind.startswith("error") else kind
             totals[kind] = totals.get(kind, 0) + int(number)

@@ -14,7 +14,6 @@ from rmg.llm import ChatError, ChatTimeout, create_chat_model
 from rmg.testing import Faults, ScriptedLLMServer
 
 
-@pytest.mark.slow
 def test_ten_thousand_calls_at_concurrency_256_all_come_back_right() -> None:
     """The server runs in a process of its own (as an endpoint would), so client and server do not share a GIL."""
     n = 10_000

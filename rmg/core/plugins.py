@@ -130,8 +130,18 @@ class PluginHost:
                 if isinstance(exc, KeyboardInterrupt):
                     raise
                 info.errors.append(f"import of {ep.value} failed: {exception_summary(exc)}")
+                self._forget_half_imported(ep.value.split(":")[0].strip(), info)
                 continue
             self.add_plugin(module, dist_name, info=info)
+
+    @staticmethod
+    def _forget_half_imported(module: str, info: PluginInfo) -> None:
+        """A module whose import failed registers nothing, even rewards it decorated before failing."""
+        from .reward import forget_decorated  # pydantic: only when a plugin is broken
+
+        dropped = forget_decorated(module)
+        if dropped:
+            info.errors.append(f"not registered, as the import failed: {', '.join(sorted(dropped))}")
 
     def add_plugin(self, plugin: Any, name: str, *, info: PluginInfo | None = None) -> PluginInfo:
         """Register a plugin object (a module or any object with hook implementations).

@@ -35,23 +35,32 @@ class RewardInfo:
     cls: type[Reward]
 
 
-def _entries(host: PluginHost) -> dict[str, tuple[type[Reward], str, list[str]]]:
-    found: dict[str, tuple[type[Reward], str, list[str]]] = {
-        name: (reg.obj, reg.plugin, reg.also) for name, reg in host.load().collections["rewards"].items()
+@dataclass(frozen=True)
+class _Entry:
+    cls: type[Reward]
+    plugin: str
+    also: tuple[str, ...]  # others that claim the same name
+
+
+def _entries(host: PluginHost) -> dict[str, _Entry]:
+    """Every reward by name; built afresh on each call, so a lookup never changes a registration."""
+    found = {
+        name: _Entry(reg.obj, reg.plugin, tuple(reg.also)) for name, reg in host.load().collections["rewards"].items()
     }
     for cls in decorated_rewards():
-        if cls.name not in found:
-            found[cls.name] = (cls, LOCAL, [])
-        elif found[cls.name][0] is not cls:
-            found[cls.name][2].append(LOCAL)
+        entry = found.get(cls.name)
+        if entry is None:
+            found[cls.name] = _Entry(cls, LOCAL, ())
+        elif entry.cls is not cls:
+            found[cls.name] = _Entry(entry.cls, entry.plugin, (*entry.also, f"{LOCAL} {cls.__module__}.{cls.__qualname__}"))
     return found
 
 
 def list_rewards(host: PluginHost | None = None) -> list[RewardInfo]:
     entries = _entries(host or get_host())
     return [
-        RewardInfo(name, cls.mode.value, cls.kind.value, plugin, cls.summary(), cls)
-        for name, (cls, plugin, _) in sorted(entries.items())
+        RewardInfo(name, e.cls.mode.value, e.cls.kind.value, e.plugin, e.cls.summary(), e.cls)
+        for name, e in sorted(entries.items())
     ]
 
 
@@ -62,13 +71,13 @@ def get_reward_class(name: str, host: PluginHost | None = None) -> type[Reward]:
         hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         known = "" if close else f" (known: {', '.join(sorted(entries)) or 'none — no plugin is installed'})"
         raise UnknownReward(f"unknown reward {name!r}{hint}{known}")
-    cls, plugin, also = entries[name]
-    if also:
+    entry = entries[name]
+    if entry.also:
         raise RegistryError(
-            f"reward {name!r} is registered by both plugin {plugin!r} and {' and '.join(map(repr, also))}; "
+            f"reward {name!r} is registered by both plugin {entry.plugin!r} and {' and '.join(map(repr, entry.also))}; "
             "uninstall one, or restrict loading with RMG_LOAD_PLUGINS"
         )
-    return cls
+    return entry.cls
 
 
 def create_reward(name: str, params: dict[str, Any] | None = None, host: PluginHost | None = None) -> Reward:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from .errors import exception_summary
 from .schema import Candidate, RewardResult, RewardStatus, Sample
 
-__all__ = ["Kind", "Mode", "Reward", "InvalidInput", "reward", "decorated_rewards"]
+__all__ = ["InvalidInput", "Kind", "Mode", "Reward", "decorated_rewards", "forget_decorated", "restore_decorated", "reward"]
 
 
 class Mode(str, Enum):
@@ -208,12 +208,26 @@ _INPUTS: dict[str, Callable[[Sample, Candidate | None], Any]] = {
     "reasoning": lambda s, c: c.reasoning if c else None,
 }
 
-_decorated: list[type[Reward]] = []
+# Keyed by where the function is defined, so re-running a notebook cell replaces its reward.
+_decorated: dict[tuple[str, str], type[Reward]] = {}
 
 
 def decorated_rewards() -> list[type[Reward]]:
     """Rewards made with `@reward` in this process (the registry adds them as local rewards)."""
-    return list(_decorated)
+    return list(_decorated.values())
+
+
+def forget_decorated(module: str) -> list[str]:
+    """Drop the rewards decorated in `module` or its submodules (an import of it failed half-way,
+    so what it defined is not a working plugin); returns their names."""
+    gone = [key for key in _decorated if key[0] == module or key[0].startswith(module + ".")]
+    return [_decorated.pop(key).name for key in gone]
+
+
+def restore_decorated(rewards: list[type[Reward]]) -> None:
+    """Put back a snapshot taken with `decorated_rewards()` (test isolation)."""
+    _decorated.clear()
+    _decorated.update({(cls.__module__, cls.__qualname__): cls for cls in rewards})
 
 
 class FunctionReward(Reward):
@@ -294,7 +308,7 @@ def reward(
         cls.__doc__ = doc
         # The class takes the function's place in its module, so pickle finds it by name.
         cls.__qualname__ = func.__qualname__
-        _decorated.append(cls)
+        _decorated[(cls.__module__, cls.__qualname__)] = cls
         return cls
 
     return wrap

@@ -7,10 +7,8 @@ on first use (`OpenAIChatModel` imports `openai`, `LangChainChatModel` `langchai
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
-
 from rmg.core.chat import ChatError, ChatModel, ChatResponse, ChatTimeout, Usage
+from rmg.core.lazy import lazy_exports
 from .factory import create_chat_model
 
 __all__ = [
@@ -36,10 +34,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())

@@ -4,29 +4,35 @@
 - `ScriptedLLMServer`, `Reply`, `Faults`: an OpenAI-compatible chat server on 127.0.0.1 with
   scripted replies and injectable faults, for testing model rewards with the real `openai` client.
 - `perturb_words`: a noisy copy of a text, for testing and benchmarking similarity rewards.
+- `data_dir` (a pytest fixture) and `shared_data_dir()`: the shared real data beside a checkout.
+- `preserved_state()`: puts back `sys.path` and `@rmg.reward` definitions after a test.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from rmg.core.lazy import lazy_exports
 
-__all__ = ["Faults", "Reply", "RewardPluginTests", "ScriptedLLMServer", "perturb_words"]
+__all__ = [
+    "Faults",
+    "Reply",
+    "RewardPluginTests",
+    "ScriptedLLMServer",
+    "data_dir",
+    "perturb_words",
+    "preserved_state",
+    "shared_data_dir",
+]
 
 _EXPORTS = {
-    "RewardPluginTests": "plugin_tests",
-    "ScriptedLLMServer": "llm_server",
-    "Reply": "llm_server",
-    "Faults": "llm_server",
-    "perturb_words": "text",
+    "RewardPluginTests": ".plugin_tests",
+    "ScriptedLLMServer": ".llm_server",
+    "Reply": ".llm_server",
+    "Faults": ".llm_server",
+    "perturb_words": ".text",
+    "data_dir": ".data",
+    "shared_data_dir": ".data",
+    "preserved_state": ".state",
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'rmg.testing' has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -14,10 +14,7 @@ from typing import Any
 
 import rmg
 
-try:
-    from rmg import JudgeDefinition, judge_class
-except ImportError:  # hosts that do not export the judge API at the top level yet
-    from rmg.judges import JudgeDefinition, judge_class
+from rmg import JudgeDefinition, judge_class
 
 from .definitions import JUDGES
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 import rmg
-from rmg.core.plugins import PluginHost
+from rmg import PluginHost
 from rmg.testing import RewardPluginTests, ScriptedLLMServer
 
 SCENARIOS = [
@@ -135,7 +135,7 @@ def test_safety_in_its_three_forms_prefers_the_refusal(
 
 
 def test_a_definition_is_usable_by_name_from_the_generic_judge(host: PluginHost) -> None:
-    from rmg.judges import JudgeReward
+    from rmg import JudgeReward
 
     judge = JudgeReward(definition="alignment.honesty")
     assert judge.principles == host.collections["judges"]["alignment.honesty"].obj.principles

@@ -1,17 +1,5 @@
-"""Where the shared real data lives: `<repo root>/../shared/data`."""
+"""The shared real data fixture (`data_dir`) comes from rmg.testing."""
 
-from __future__ import annotations
+from rmg.testing.data import data_dir
 
-from pathlib import Path
-
-import pytest
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
-DATA = REPO_ROOT.parent / "shared" / "data"
-
-
-@pytest.fixture(scope="session")
-def data_dir() -> Path:
-    if not DATA.is_dir():
-        pytest.fail(f"shared data not found at {DATA}")
-    return DATA
+__all__ = ["data_dir"]
