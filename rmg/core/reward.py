@@ -133,7 +133,7 @@ class Reward(BaseModel):
 
     @staticmethod
     def _failed(sample: Sample, status: RewardStatus, message: str) -> list[RewardResult]:
-        return [RewardResult.failure(status, message) for _ in sample.candidates or [None]]
+        return [RewardResult.failure(status, message) for _ in range(max(1, len(sample.candidates)))]
 
     @classmethod
     def parameter_names(cls) -> list[str]:
@@ -148,7 +148,7 @@ class Reward(BaseModel):
             annotation = field.annotation
             # Generic forms (Literal['a', 'b'], list[str], X | None) print in full; plain classes by name.
             plain = get_origin(annotation) is None and isinstance(annotation, type)
-            type_name = annotation.__name__ if plain else str(annotation).replace("typing.", "")
+            type_name = getattr(annotation, "__name__", "") if plain else str(annotation).replace("typing.", "")
             out.append(
                 {
                     "name": field.alias or field_name,
@@ -292,7 +292,7 @@ def reward(
             annotation = Any if p.annotation is inspect.Parameter.empty else p.annotation
             fields[p.name] = (annotation, p.default)
         doc = description or inspect.getdoc(func) or ""
-        cls = create_model(  # type: ignore[call-overload]
+        cls = create_model(
             "".join(part.title() for part in name.replace("-", "_").replace(".", "_").split("_")) or "Reward",
             __base__=FunctionReward,
             __module__=func.__module__,

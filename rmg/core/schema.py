@@ -90,13 +90,16 @@ class Sample(BaseModel):
         **metadata: Any,
     ) -> Sample:
         """Build a sample from plain values: `Sample.of("42", reference="42")`."""
-        return cls(
-            id=id,
-            prompt=prompt or [],
-            candidates=response if response is not None else [],
-            reference=reference,
-            task=task,
-            metadata=metadata,
+        # Validated from a dict: the field validators turn text into messages and candidates.
+        return cls.model_validate(
+            {
+                "id": id,
+                "prompt": prompt or [],
+                "candidates": response if response is not None else [],
+                "reference": reference,
+                "task": task,
+                "metadata": metadata,
+            }
         )
 
     @property

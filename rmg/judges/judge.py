@@ -277,7 +277,9 @@ class JudgeReward(Reward):
             "scale_min": f"{self.scale_min:g}",
             "scale_max": f"{self.scale_max:g}",
             "n": n,
-            "format": answer_format(**shape),
+            "format": answer_format(
+                mode, scale_min=self.scale_min, scale_max=self.scale_max, n=n, n_principles=len(self.principles)
+            ),
             **slots,
         }
         if self.template is None:
