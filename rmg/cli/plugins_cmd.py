@@ -13,6 +13,7 @@ import click
 def plugins_command(as_json: bool) -> None:
     """List plugins: distribution, version, hooks, what they registered, load errors."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from rmg.core.plugins import get_host
@@ -27,6 +28,8 @@ def plugins_command(as_json: bool) -> None:
     for p in plugins:
         registered = "; ".join(f"{k}: {', '.join(v)}" for k, v in p.registered.items())
         errors = "\n".join(p.errors) if p.errors else "-"
-        table.add_row(p.name, p.version, ", ".join(p.hooks), registered, f"[red]{errors}[/red]" if p.errors else errors)
+        name = f"{p.name} (built-in)" if p.builtin else p.name
+        shown = f"[red]{escape(errors)}[/red]" if p.errors else errors
+        table.add_row(escape(name), p.version, ", ".join(p.hooks), escape(registered), shown)
     console = Console(width=200 if not Console().is_terminal else None)
     console.print(table)
