@@ -21,8 +21,8 @@ import marshal
 import os
 import time
 
-from . import isolate, worker
-from .proto import UID_BASE, describe, read_all, read_file, write_frame
+from . import isolate, judge, worker
+from .proto import JUDGE_OFFSET, UID_BASE, describe, read_file, read_frame, write_frame
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,11 +30,14 @@ if TYPE_CHECKING:
 
 
 def run(job_r: int, result_w: int, out_w: int, status_w: int, shared: dict[str, Any]) -> None:
-    """W's body: set up as root, report the protections, drop everything, run the code."""
-    job = marshal.loads(read_all(job_r))
-    os.close(job_r)
+    """W's body: set up as root, report the protections, drop everything, run the code. For
+    assert-style tests this process becomes the judge J instead, which forks W (`judge.py`)."""
+    job = marshal.loads(read_frame(job_r))
     active = isolate.enter_run(job, shared)
     write_frame(status_w, {"t": "env", "active": active})
+    if job["mode"] == "asserts":
+        judge.run(job, job_r, result_w, out_w, 0)
+    os.close(job_r)
     worker.enter(job, result_w, 0, out_w, out_w)  # stdin: the template's /dev/null
     worker.run_worker(job, result_w, 0, None)
 
@@ -45,12 +48,14 @@ def finish(pid: int, status_w: int, shared: dict[str, Any], reaper: int) -> None
     try:
         ended = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
         uid = UID_BASE + pid
-        left = has_leftovers(reaper, uid)
+        uids = (uid, uid + JUDGE_OFFSET)  # the solution's processes, and an assert-style run's judge
+        left = has_leftovers(reaper, uids)
         if left is not False:
-            isolate.kill_uid(uid)
+            for each in uids:
+                isolate.kill_uid(each)
             # The namespace's PID 1 reaps them on SIGCHLD; until then they still hold pids.
             for _ in range(1000 if left else 0):
-                if not has_leftovers(reaper, uid):
+                if not has_leftovers(reaper, uids):
                     break
                 time.sleep(0.001)
         isolate.clean_run(uid, shared)
@@ -63,21 +68,21 @@ def finish(pid: int, status_w: int, shared: dict[str, Any], reaper: int) -> None
     os.close(status_w)  # the host's "run over": nothing of it is left
 
 
-def has_leftovers(reaper: int, uid: int) -> bool | None:
-    """Whether a process of `uid` is left (alive, or a zombie not yet reaped); None when that
+def has_leftovers(reaper: int, uids: tuple[int, ...]) -> bool | None:
+    """Whether a process of one of `uids` is left (alive, or a zombie not yet reaped); None when that
     cannot be known. Every surviving subtree of an exited W hangs off the namespace's PID 1
     (`reaper`), so its direct children are the ones to check."""
     try:
         children = read_file("/proc/%d/task/%d/children" % (reaper, reaper)).split()
     except OSError:
         return None
-    wanted = b"%d" % uid
+    wanted = [b"%d" % uid for uid in uids]
     for child in children:
         try:
             status = read_file(b"/proc/%s/status" % child)
         except OSError:
             continue  # gone already
-        uids = status[status.find(b"\nUid:"):].split(b"\n", 2)[1].split()[1:]
-        if wanted in uids:
+        ids = status[status.find(b"\nUid:"):].split(b"\n", 2)[1].split()[1:]
+        if any(w in ids for w in wanted):
             return True
     return False

@@ -13,10 +13,10 @@ import os
 import select
 import time
 
-from . import worker
+from . import judge, worker
 from .isolate import kill_uid
 from .proto import (
-    MAX_REPORTS, PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, SIGKILL, ReportReader, encode_frame, ending, prctl,
+    JUDGE_OFFSET, MAX_REPORTS, PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, SIGKILL, ReportReader, encode_frame, ending, prctl,
     read_ready, write_all,
 )
 
@@ -113,6 +113,7 @@ def finish(uid: int | None) -> None:
         return  # no descendant at all (orphans are reparented to us: we are a subreaper)
     if uid:
         kill_uid(uid)
+        kill_uid(uid + JUDGE_OFFSET)
     elif os.getpid() == 1:
         try:
             os.kill(-1, SIGKILL)
@@ -154,6 +155,8 @@ def run_unit(job: dict[str, Any], results: Results, nonce: int, case: int | None
     pid = os.fork()
     if pid == 0:
         try:
+            if job["mode"] == "asserts":  # this process becomes the judge, which forks W
+                judge.run(job, job["units_fd"], rep_w, err_w, stdin_fd, nonce)
             worker.enter(job, rep_w, stdin_fd, err_w if out_w is None else out_w, err_w)
             worker.run_worker(job, rep_w, nonce, case)
         finally:

@@ -21,7 +21,8 @@ import sys
 
 from . import isolate, single
 from .proto import (
-    PR_SET_PDEATHSIG, SIGKILL, UID_BASE, describe, host_pid, prctl, privileged, read_all, write_frame,
+    JUDGE_OFFSET, PR_SET_PDEATHSIG, SIGKILL, UID_BASE, describe, host_pid, prctl, privileged, read_frame,
+    write_frame,
 )
 from .supervisor import supervise
 
@@ -67,6 +68,7 @@ def launch(job: dict[str, Any], result_fd: int, out_fd: int) -> None:
                 else:
                     os.chown(job["workdir"], uid, uid)
                     job["uid"] = active["uid"] = uid
+                    job["judge_uid"] = uid + JUDGE_OFFSET
             active.pop("hidden", None)
             supervise(job, result_fd, out_fd, active)
         except BaseException as exc:  # noqa: BLE001 - reported, never raised
@@ -86,7 +88,9 @@ def main() -> None:
     prctl(PR_SET_PDEATHSIG, SIGKILL)
     if os.getppid() != parent:  # the host died before we could ask to die with it
         os._exit(70)
-    job = marshal.loads(read_all(0))
+    job = marshal.loads(read_frame(0))
+    if job["mode"] == "asserts":
+        job["units_fd"] = os.dup(0)  # the tests: read by the judge only (see judge.py)
     null = os.open("/dev/null", os.O_RDONLY)
     os.dup2(null, 0)
     os.close(null)
@@ -121,9 +125,8 @@ def prepare_shared() -> dict[str, Any] | None:
     extra = sys.argv[3:]  # site-packages dirs the code may import from
     if not isolate.mount_shared_dirs(extra, active) or active["closed"] or "/tmp" not in active["hidden"]:
         return None
-    # Work dirs go in a directory the sandbox uids cannot write (so no run can plant a symlink
-    # where a later run's work dir will be mounted), on the namespace's private /tmp.
-    os.mkdir(isolate.RUNS, 0o711)
+    if not isolate.build_root(extra, active):  # on the namespace's private /tmp
+        return None
     if active.get("ipcns"):
         isolate.mount_queues(active)
     active["shared"] = True
@@ -172,6 +175,7 @@ def run_shared(job: dict[str, Any], result_fd: int, out_fd: int, shared: dict[st
         write_frame(result_fd, {"t": "fatal", "err": "sandbox supervisor failed: %s" % describe(exc, job["limits"]),
                                 "infra": True})
         isolate.kill_uid(job["uid"])
+        isolate.kill_uid(job["judge_uid"])
     isolate.clean_run(job["uid"], shared)
 
 
@@ -179,6 +183,7 @@ def clean_after(pid: int, status: int, shared: dict[str, Any]) -> None:
     """T, on reaping an H that was killed (the host's backstop) before it cleaned up."""
     if os.WIFSIGNALED(status):
         isolate.kill_uid(UID_BASE + pid)
+        isolate.kill_uid(UID_BASE + JUDGE_OFFSET + pid)
         isolate.clean_run(UID_BASE + pid, shared)
 
 
@@ -300,8 +305,11 @@ def _start(sock_fd: int, message: bytes, fds: list[int], shared: dict[str, Any] 
         if one:
             single.run(fds[0], fds[1], fds[2], fds[3], shared)  # type: ignore[arg-type]
         else:
-            job = marshal.loads(read_all(fds[0]))
-            os.close(fds[0])
+            job = marshal.loads(read_frame(fds[0]))
+            if job["mode"] == "asserts":
+                job["units_fd"] = fds[0]  # the tests: read by the judge only (see judge.py)
+            else:
+                os.close(fds[0])
             if shared is not None and job.get("namespaces", True):
                 run_shared(job, fds[1], fds[2], shared)
             else:

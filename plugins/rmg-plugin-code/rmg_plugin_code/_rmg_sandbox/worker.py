@@ -89,19 +89,23 @@ def install_guards(netns: bool) -> None:
     sys.addaudithook(hook)
 
 
-def enter(job: dict[str, Any], report_fd: int, stdin_fd: int, stdout_fd: int, stderr_fd: int) -> None:
-    """Everything between fork and the first line of untrusted code."""
-    prctl(PR_SET_PDEATHSIG, SIGKILL)
+def enter(job: dict[str, Any], keep: int | tuple[int, ...], stdin_fd: int, stdout_fd: int, stderr_fd: int) -> None:
+    """Everything between fork and the first line of untrusted code (or of the tests, for the
+    judge): `keep` are the fds it keeps besides stdio (its report pipe, or its pipes to the judge)."""
     for target, fd in ((0, stdin_fd), (1, stdout_fd), (2, stderr_fd)):
         if fd != target:
             os.dup2(fd, target)
-    # Only stdio and the report pipe stay open: no host pipe, socket or template fd leaks in.
-    os.closerange(3, report_fd)
-    os.closerange(report_fd + 1, 1 << 16)
+    # Only stdio and `keep` stay open: no host pipe, socket or template fd leaks in.
+    low = 3
+    for fd in sorted((keep,) if isinstance(keep, int) else keep):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, 1 << 16)
     if job.get("uid"):
         drop_privileges(job["uid"])
     elif job.get("userns"):
         drop_capabilities()
+    prctl(PR_SET_PDEATHSIG, SIGKILL)  # after the uid change, which clears it
     prctl(PR_SET_NO_NEW_PRIVS, 1)
     os.chdir(job["workdir"])
     set_environment(job["env"])
