@@ -174,12 +174,13 @@ class Judge:
                 self.timed_out = True
                 raise TimeoutError("test exceeded its %gs time limit" % self.test_limit)
             kind = vars(builtins).get(name)
-            if isinstance(kind, type) and issubclass(kind, Exception) and kind is not SolutionError:
+            error: BaseException = SolutionError("%s: %s" % (name, text))
+            if isinstance(kind, type) and issubclass(kind, Exception):
                 try:
-                    raise kind(text)
-                except TypeError:  # an exception type that takes other arguments
+                    error = kind(text)
+                except Exception:  # noqa: BLE001 - a type that takes other arguments
                     pass
-            raise SolutionError("%s: %s" % (name, text))
+            raise error
         try:
             value = values.decode(reply.get("v"), self.handle)
             for index, new in reply.get("m", []):
