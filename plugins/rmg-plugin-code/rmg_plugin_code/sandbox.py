@@ -49,7 +49,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from types import CodeType
-from typing import Any
+from typing import Any, Callable
 
 # A run's private uid: UID_BASE + the host pid of its group leader (its judge's: JUDGE_OFFSET above).
 from ._rmg_sandbox.proto import JUDGE_OFFSET, UID_BASE
@@ -106,21 +106,24 @@ def run(
     site_packages: bool = True,
     namespaces: bool = True,
     server: bool = True,
+    decide: Callable[[dict[str, Any]], str | None] | None = None,
 ) -> Outcome:
     """Run `code` (source, or a code object compiled by `precompile`) in the sandbox with `job`
     (mode + units / inputs / calls); never raises for the code's misbehaviour. Raises
     RuntimeError only when the sandbox itself cannot start.
 
     `server=True` forks each run from a pre-imported template process (fast); `False` starts a
-    fresh `python -I -S` per run (slower, nothing shared with earlier runs but the executable)."""
+    fresh `python -I -S` per run (slower, nothing shared with earlier runs but the executable).
+    `decide(frame)`, if given, sees each verdict as it arrives; a text back ends the run there
+    (the tests without a verdict get that text)."""
     started = time.monotonic()
     server = server and namespaces  # the template's runs all share its namespaces
     try:
-        outcome = _run_once(code, job, limits, site_packages, namespaces, server)
+        outcome = _run_once(code, job, limits, site_packages, namespaces, server, decide)
     except _DeadServer:
         reset_server()  # a dead server: retry once with a new one
         try:
-            outcome = _run_once(code, job, limits, site_packages, namespaces, server)
+            outcome = _run_once(code, job, limits, site_packages, namespaces, server, decide)
         except _DeadServer as exc:
             raise RuntimeError(f"cannot start the sandbox ({sys.executable}): {exc}") from exc
     outcome.seconds = time.monotonic() - started
@@ -132,7 +135,7 @@ class _DeadServer(Exception):
 
 
 def _run_once(code: str | CodeType, job: dict[str, Any], limits: Limits, site_packages: bool, namespaces: bool,
-              server: bool) -> Outcome:
+              server: bool, decide: Callable[[dict[str, Any]], str | None] | None = None) -> Outcome:
     try:
         template = get_server() if server else None
     except OSError as exc:
@@ -188,7 +191,7 @@ def _run_once(code: str | CodeType, job: dict[str, Any], limits: Limits, site_pa
         finally:
             for fd in theirs:
                 os.close(fd)
-        collected = collect(data, ours, payload["limits"], pidfd if single else None)
+        collected = collect(data, ours, payload["limits"], pidfd if single else None, decide)
         outcome.frames, outcome.output, outcome.error = collected.frames, collected.output, collected.error
         outcome.active = next((f.get("active", {}) for f in outcome.frames if f.get("t") == "env"), {})
         if proc is not None or (not collected.clean and not single):

@@ -122,6 +122,7 @@ class Judge:
         self.busy = False
         self.deadline = 0.0  # the current test's end (for W's timer)
         self.test_limit = 0.0
+        self.capped = False  # the current test's limit is what was left of the total budget
         self.timed_out = False
         try:
             self.pidfd = os.pidfd_open(pid)
@@ -172,7 +173,7 @@ class Judge:
                 text = text[len(name) + 2:]
             if name == "TimeoutError" and self.deadline and time.monotonic() >= self.deadline - 0.05:
                 self.timed_out = True
-                raise TimeoutError("test exceeded its %gs time limit" % self.test_limit)
+                raise TimeoutError(self.timeout_text())
             kind = vars(builtins).get(name)
             error: BaseException = SolutionError("%s: %s" % (name, text))
             if isinstance(kind, type) and issubclass(kind, Exception):
@@ -199,6 +200,11 @@ class Judge:
         elif type(original) in (dict, set):
             original.clear()
             original.update(new)
+
+    def timeout_text(self) -> str:
+        if self.capped:
+            return "the total time limit of %gs was exceeded" % self.limits["wall"]
+        return "test exceeded its %gs time limit" % self.test_limit
 
     def handle(self, n: int) -> Remote:
         return Remote(self, n)
@@ -279,7 +285,7 @@ class Judge:
                 self.timed_out = True
                 raise Stuck(self.dead)
             self.timed_out = True
-            raise TimeoutError("test exceeded its %gs time limit" % self.test_limit)
+            raise TimeoutError(self.timeout_text())
 
         _signal.signal(_signal.SIGALRM, on_alarm)
         limits = self.limits
@@ -307,6 +313,7 @@ class Judge:
                     report({"t": "test", "i": index, "err": "not run: " + stopped})
                 continue
             self.test_limit = min(limits["test"] or left, left)
+            self.capped = not limits["test"] or left < limits["test"]
             self.deadline = time.monotonic() + self.test_limit
             self.timed_out = False
             err = None

@@ -165,14 +165,16 @@ def run_worker(job: dict[str, Any], report_fd: int, nonce: int, case: int | None
     os._exit(0)
 
 
-def _timer(test_timeout: float) -> Callable[[Callable[[], Any]], Any]:
-    """A wrapper that limits one call to `test_timeout` seconds with SIGALRM (best effort: the
-    supervisor enforces the total limit whatever the code does with the signal)."""
+def _timer(test_timeout: float) -> Callable[..., Any]:
+    """A wrapper that limits one call to `test_timeout` seconds (or the `seconds` given) with
+    SIGALRM (best effort: the supervisor, or the host, enforces the total limit whatever the
+    code does with the signal)."""
+    current = ["test exceeded its %gs time limit" % test_timeout]
     try:
         import _signal
 
         def on_alarm(signum: int, frame: Any) -> None:
-            raise TimeoutError("test exceeded its %gs time limit" % test_timeout)
+            raise TimeoutError(current[0])
 
         _signal.signal(_signal.SIGALRM, on_alarm)
         timer = _signal.setitimer
@@ -180,13 +182,15 @@ def _timer(test_timeout: float) -> Callable[[Callable[[], Any]], Any]:
     except Exception:  # noqa: BLE001
         timer = None
 
-    def timed(func: Callable[[], Any]) -> Any:
-        if timer is not None and test_timeout:
-            timer(real, test_timeout)
+    def timed(func: Callable[[], Any], seconds: float | None = None, message: str | None = None) -> Any:
+        limit = test_timeout if seconds is None else seconds
+        current[0] = message or "test exceeded its %gs time limit" % limit
+        if timer is not None and limit:
+            timer(real, limit)
         try:
             return func()
         finally:
-            if timer is not None and test_timeout:
+            if timer is not None and limit:
                 timer(real, 0)
 
     return timed
@@ -233,15 +237,33 @@ def _run_calls(job: dict[str, Any], namespace: dict[str, Any], timed: Any, repor
     if not callable(target):
         report({"t": "setup", "err": "the solution defines no function %r" % fn_name})
         os._exit(0)
+    import time
+
+    end = time.monotonic() + limits["wall"] - 0.1  # one budget for all the calls (the host's clock started first)
+    stopped = None
     for index, (args, kwargs) in enumerate(job["calls"]):
+        left = end - time.monotonic()
+        if stopped is None and left <= 0:
+            stopped = "the total time limit of %gs was used up" % limits["wall"]
+        if stopped is not None:
+            report({"t": "test", "i": index, "err": "not run: " + stopped, "value": None})
+            continue
+        timed_out = False
         try:
-            value = plain(timed(lambda: target(*args, **kwargs)))
+            capped = not limits["test"] or left < limits["test"]
+            message = "the total time limit of %gs was exceeded" % limits["wall"] if capped else None
+            value = plain(timed(lambda: target(*args, **kwargs), min(limits["test"] or left, left), message))
             err = None
         except BaseException as exc:  # noqa: BLE001
             value, err = None, describe(exc, limits)
+            timed_out = isinstance(exc, TimeoutError) and "time limit" in err
         if os.getpid() != me:
             os._exit(0)
         report({"t": "test", "i": index, "err": err, "value": value})
+        if err is not None and job.get("stop_first_failure"):
+            stopped = "an earlier test failed (all or nothing: the score cannot change)"
+        elif timed_out and job.get("stop_after_timeout"):
+            stopped = "an earlier test exceeded its time limit"
 
 
 def plain(value: Any, depth: int = 0) -> Any:
