@@ -171,7 +171,8 @@ def _run_once(code: str | CodeType, job: dict[str, Any], limits: Limits, site_pa
         data = data[os.write(ours["job"], data[: 1 << 16]) :]
         try:
             if template is not None:
-                group, pidfd = template.spawn(b"one" if single else b"run", theirs)
+                kind = (b"jud" if job.get("mode") == "asserts" else b"one") if single else b"run"
+                group, pidfd = template.spawn(kind, theirs)
             else:
                 proc = subprocess.Popen(
                     [sys.executable, "-I", "-S", HARNESS, str(theirs[1]), str(os.getpid())],

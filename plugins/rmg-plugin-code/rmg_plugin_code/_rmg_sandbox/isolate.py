@@ -194,12 +194,13 @@ def unmount_workdir(workdir: str) -> None:
         remove_tree(workdir)
 
 
-def enter_run(job: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
+def enter_run(job: dict[str, Any], shared: dict[str, Any], pid: int = 0) -> dict[str, Any]:
     """A run's own piece of the shared namespaces, set up by its root process (H, J or W itself):
     a fresh private uid (from our unique host pid; its judge's is JUDGE_OFFSET above), the runs'
     own root (`build_root`), and a fresh tmpfs work dir named after the uid, so the template can
-    find and clean up both once the run is over. Returns the active protections."""
-    uid = UID_BASE + host_pid()  # before the chroot: /proc there is the namespace's
+    find and clean up both once the run is over (`pid`: the host pid the uid derives from, the
+    template's child; ours by default). Returns the active protections."""
+    uid = UID_BASE + (pid or host_pid())  # before the chroot: /proc there is the namespace's
     active = dict(shared)
     if shared.get("root"):
         os.chroot(shared["root"])

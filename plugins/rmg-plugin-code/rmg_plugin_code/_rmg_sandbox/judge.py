@@ -34,7 +34,7 @@ import time
 from json import dumps, loads
 
 from . import solution, values, worker
-from .proto import MAX_REPORTS, PR_SET_DUMPABLE, describe, ending, prctl, read_frame
+from .proto import MAX_REPORTS, PR_SET_DUMPABLE, describe, ending, host_pid, prctl, read_frame, write_frame
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -346,8 +346,8 @@ class Judge:
 
 
 def run(job: dict[str, Any], units_fd: int, report_fd: int, out_fd: int, stdin_fd: int, nonce: int = 0) -> None:
-    """J's body (still root, in the run's namespaces, work dir mounted): fork W, then read the
-    tests, give up everything, judge, and end W. Never returns."""
+    """J's body in a supervised run (H forked it; the job read, the work dir mounted): fork W,
+    then read the tests, give up everything, judge, and end W. Never returns."""
     req_r, req_w = os.pipe()
     resp_r, resp_w = os.pipe()
     pid = os.fork()
@@ -359,8 +359,56 @@ def run(job: dict[str, Any], units_fd: int, report_fd: int, out_fd: int, stdin_f
             os._exit(0)
     os.close(req_r)
     os.close(resp_w)
+    judge(job, pid, units_fd, report_fd, req_w, resp_r, out_fd, stdin_fd, nonce)
+
+
+def run_single(job_fd: int, report_fd: int, out_fd: int, status_w: int, shared: dict[str, Any]) -> None:
+    """J's body in a single run (the template forked it; nothing read yet): fork W at once, so
+    that neither process copies pages the other dirtied first (each page J wrote before a fork
+    would fault again in J after it). W, still root, reads the job, sets up the run (uid, root,
+    work dir, named after J's pid, which the template cleans up by), reports the protections,
+    and hands the job to J on a pipe before it drops everything and runs the code; J then reads
+    the tests, which W never sees. Never returns."""
+    from . import isolate
+
+    me = host_pid()  # the run's uid is UID_BASE + this (the template's child is J)
+    req_r, req_w = os.pipe()
+    resp_r, resp_w = os.pipe()
+    hand_r, hand_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # W
+        try:
+            os.close(hand_r)
+            job = marshal.loads(read_frame(job_fd))
+            try:
+                active = isolate.enter_run(job, shared, me)
+            except BaseException as exc:  # noqa: BLE001 - reported, never raised
+                err = "sandbox launcher failed: " + describe(exc, {"memory": 0, "nproc": 0})
+                write_frame(status_w, {"t": "fatal", "err": err, "infra": True})
+                os._exit(0)
+            write_frame(status_w, {"t": "env", "active": active})
+            write_frame(hand_w, job)  # before any code runs: J may trust it
+            worker.enter(job, (req_r, resp_w), 0, out_fd, out_fd)
+            solution.run(job, req_r, resp_w)
+        finally:
+            os._exit(0)
+    for fd in (hand_w, req_r, resp_w, status_w):
+        os.close(fd)
+    try:
+        job = marshal.loads(read_frame(hand_r))
+    except (EOFError, ValueError):
+        os._exit(0)  # W failed to set the run up: it said so on the status pipe
+    os.close(hand_r)
+    if shared.get("root"):
+        os.chroot(shared["root"])
+    judge(job, pid, job_fd, report_fd, req_w, resp_r, out_fd, 0, 0)
+
+
+def judge(job: dict[str, Any], pid: int, units_fd: int, report_fd: int, req_w: int, resp_r: int, out_fd: int,
+          stdin_fd: int, nonce: int) -> None:
+    """J once W is forked: read the tests, give up everything, judge, end W. Never returns."""
     units = marshal.loads(read_frame(units_fd))
-    judge_job = dict(job, uid=job.get("judge_uid"), workdir="/")
+    judge_job = dict(job, uid=job.get("judge_uid"), workdir="/", guards=False)
     if not judge_job["uid"]:
         judge_job.pop("uid")
     worker.enter(judge_job, (report_fd, req_w, resp_r), stdin_fd, out_fd, out_fd)

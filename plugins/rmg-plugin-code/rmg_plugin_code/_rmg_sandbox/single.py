@@ -29,14 +29,15 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-def run(job_r: int, result_w: int, out_w: int, status_w: int, shared: dict[str, Any]) -> None:
+def run(job_r: int, result_w: int, out_w: int, status_w: int, shared: dict[str, Any], judged: bool) -> None:
     """W's body: set up as root, report the protections, drop everything, run the code. For
-    assert-style tests this process becomes the judge J instead, which forks W (`judge.py`)."""
+    assert-style tests (`judged`) this process becomes the judge J instead, which forks W
+    (`judge.run_single`)."""
+    if judged:
+        judge.run_single(job_r, result_w, out_w, status_w, shared)
     job = marshal.loads(read_frame(job_r))
     active = isolate.enter_run(job, shared)
     write_frame(status_w, {"t": "env", "active": active})
-    if job["mode"] == "asserts":
-        judge.run(job, job_r, result_w, out_w, 0)
     os.close(job_r)
     worker.enter(job, result_w, 0, out_w, out_w)  # stdin: the template's /dev/null
     worker.run_worker(job, result_w, 0, None)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 # import it pay for the import.
 PRELOAD = ("typing", "collections", "math", "re", "itertools", "functools", "heapq", "bisect", "string",
            "fractions", "decimal", "copy", "json", "resource", "_signal", "select", "time")
+SINGLE = (b"one", b"jud")  # requests for a run without a supervisor (see `serve`)
 ALIVE_FD = -1  # the template's end of its PID 1's lifeline, when it made a PID namespace
 REAPER = 0  # that PID 1's host pid
 
@@ -207,6 +208,7 @@ def serve(sock_fd: int) -> None:
 
     - b"run" + (job, result, output) fds: a supervisor H per run, which forks a W per unit;
     - b"one" + (job, reports, output, status) fds, shared mode only: W itself (see `single`);
+      b"jud" the same for assert-style tests: the judge J, which forks W (see `judge`);
       the reply carries a pidfd of W too, the host's way to kill it.
 
     EOF on the socket (the host is gone) ends the server, and every child has PDEATHSIG set, so
@@ -252,7 +254,7 @@ def serve(sock_fd: int) -> None:
                 os._exit(0)
             pid = _start(sock_fd, message, fds, shared)
             reply = pid.to_bytes(4, "little")
-            if pid > 0 and message == b"one":
+            if pid > 0 and message in SINGLE:
                 try:
                     pidfd = os.pidfd_open(pid)
                 except OSError:  # out of fds: we could not tell when it ends, so end it now
@@ -267,7 +269,7 @@ def serve(sock_fd: int) -> None:
                 supervisors.add(pid)
             for fd in fds:
                 os.close(fd)
-            if pid > 0 and message == b"one":
+            if pid > 0 and message in SINGLE:
                 socket.send_fds(sock, [reply], [pidfd])  # the host's handle to kill W by
             else:
                 sock.sendall(reply)
@@ -284,8 +286,8 @@ def serve(sock_fd: int) -> None:
 
 def _start(sock_fd: int, message: bytes, fds: list[int], shared: dict[str, Any] | None) -> int:
     """Fork the run a request asks for; its pid, or 0 for a malformed request."""
-    one = message == b"one"
-    if len(fds) != (4 if one else 3) or message not in (b"run", b"one") or (one and shared is None):
+    one = message in SINGLE
+    if len(fds) != (4 if one else 3) or message not in (b"run", *SINGLE) or (one and shared is None):
         return 0
     me = os.getpid()
     pid = os.fork()
@@ -303,7 +305,7 @@ def _start(sock_fd: int, message: bytes, fds: list[int], shared: dict[str, Any] 
         if ALIVE_FD < 0 and os.getppid() != me:
             os._exit(70)
         if one:
-            single.run(fds[0], fds[1], fds[2], fds[3], shared)  # type: ignore[arg-type]
+            single.run(fds[0], fds[1], fds[2], fds[3], shared, message == b"jud")  # type: ignore[arg-type]
         else:
             job = marshal.loads(read_frame(fds[0]))
             if job["mode"] == "asserts":

@@ -110,7 +110,8 @@ def enter(job: dict[str, Any], keep: int | tuple[int, ...], stdin_fd: int, stdou
     os.chdir(job["workdir"])
     set_environment(job["env"])
     limit_self(job["limits"])
-    install_guards(job["netns"])
+    if job.get("guards", True):  # not for the judge: no untrusted code runs there
+        install_guards(job["netns"])
 
 
 def run_worker(job: dict[str, Any], report_fd: int, nonce: int, case: int | None) -> None:
