@@ -271,6 +271,15 @@ def protection_notes(active: dict[str, Any] | None = None) -> list[str]:
         notes.append("processes: new PID namespace; everything the code starts dies with the run")
     else:
         notes.append("processes: no PID namespace; fallback: process-group kill (code that calls setsid can escape)")
+    if active.get("private_root"):
+        notes.append("files: a private root holding only the system's programs and libraries, Python and the "
+                     "site-packages (read-only) and the run's own dirs; its own /proc (a run sees only its own "
+                     "processes, no host process)")
+    elif "error" not in active:
+        notes.append("files: the host's file tree (read-only where the run could write) and the host's /proc: "
+                     "world-readable files and host command lines are readable")
+    notes.append("verdicts: assert-style tests run in a judge process the code never runs in; stdin/stdout and "
+                 "function-call results are compared on the host")
     if active.get("tmpfs"):
         notes.append(f"files: {active['tmpfs']}")
         if active.get("userns") and not active.get("readonly"):

@@ -266,3 +266,9 @@ def test_python_the_stdlib_and_site_packages_still_work_in_the_private_root():
             "        tmp.write(b'x')\n"
             "    return out\n")
     assert score(code, {"tests": ["assert f(0) == 'ok'"]}).score == 1.0
+
+
+def test_the_notes_say_the_run_has_a_private_root_and_a_judge():
+    notes = get_reward_class("code.execution").notes()
+    assert any("private root" in n and "own /proc" in n for n in notes), notes
+    assert any(n.startswith("verdicts: assert-style tests run in a judge") for n in notes), notes
