@@ -97,17 +97,20 @@ class Remote:
 
 
 class Names(dict):  # type: ignore[type-arg]
-    """J's builtins: Python's, minus what the solution redefines; any other unknown name is
-    looked up in W (once)."""
+    """J's builtins: Python's, except what the solution redefines; any other unknown name is
+    looked up in W. Filled on first use of each name (copying all builtins costs pages)."""
 
     def __init__(self, judge: Judge, shadow: list[str]) -> None:
-        super().__init__(vars(builtins))
-        for name in shadow:
-            self.pop(name, None)
+        super().__init__(__build_class__=builtins.__build_class__, __import__=builtins.__import__)
+        self.shadow = set(shadow)
         self.judge = judge
 
     def __missing__(self, name: str) -> Any:
-        value = self.judge.request("get", (), n=name)
+        real = vars(builtins)
+        if name in real and name not in self.shadow:
+            value = real[name]
+        else:
+            value = self.judge.request("get", (), n=name)
         self[name] = value
         return value
 
@@ -128,6 +131,12 @@ class Judge:
             self.pidfd = os.pidfd_open(pid)
         except (AttributeError, OSError):
             self.pidfd = -1
+        import select
+
+        self.poller = select.poll()
+        self.poller.register(resp_fd, select.POLLIN)
+        if self.pidfd >= 0:
+            self.poller.register(self.pidfd, select.POLLIN)
 
     # -- talking to W --------------------------------------------------------------------------
 
@@ -211,12 +220,7 @@ class Judge:
 
     def wait(self, seq: int) -> dict[str, Any]:
         """The reply to request `seq`: lines that are not it are dropped (W may write anything)."""
-        import select
-
-        poller = select.poll()
-        poller.register(self.resp_fd, select.POLLIN)
-        if self.pidfd >= 0:
-            poller.register(self.pidfd, select.POLLIN)
+        poller = self.poller
         ended = False
         while True:
             while b"\n" in self.pending:
