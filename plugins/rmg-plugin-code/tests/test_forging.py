@@ -97,6 +97,13 @@ def test_a_subclass_of_a_builtin_with_a_forged_eq_is_compared_as_its_builtin_val
     assert score(code.replace("Liar(x)", "Liar(x + 1)")).score == 1.0  # its real value is compared
 
 
+def test_a_solution_cannot_replace_the_builtins_the_tests_use():
+    """`abs` in a HumanEval-style check is Python's, even when the solution defines its own."""
+    code = "def abs(x):\n    return 0\ndef sorted(x):\n    return [1, 2]\ndef f(x):\n    return 99\n"
+    result = score(code, {"tests": ["assert abs(f(1) - 2) < 1e-6", "assert sorted(f(1)) == [1, 2]"]})
+    assert result.score == 0.0, result.details["tests"]
+
+
 def test_the_expected_values_are_not_in_the_solutions_memory():
     """The judge forks the solution's process before it reads the tests: the code can search its
     whole heap (and its callers' frames) for the expected value and finds nothing."""

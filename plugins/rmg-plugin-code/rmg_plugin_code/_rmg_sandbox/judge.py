@@ -97,20 +97,17 @@ class Remote:
 
 
 class Names(dict):  # type: ignore[type-arg]
-    """J's builtins: Python's, except what the solution redefines; any other unknown name is
-    looked up in W. Filled on first use of each name (copying all builtins costs pages)."""
+    """J's builtins: Python's own, always (a solution that defines `abs` or `sorted` must not
+    decide what the tests' `abs` returns); any other unknown name is looked up in W. Filled on
+    first use of each name (copying all builtins costs pages)."""
 
-    def __init__(self, judge: Judge, shadow: list[str]) -> None:
+    def __init__(self, judge: Judge) -> None:
         super().__init__(__build_class__=builtins.__build_class__, __import__=builtins.__import__)
-        self.shadow = set(shadow)
         self.judge = judge
 
     def __missing__(self, name: str) -> Any:
         real = vars(builtins)
-        if name in real and name not in self.shadow:
-            value = real[name]
-        else:
-            value = self.judge.request("get", (), n=name)
+        value = real[name] if name in real else self.judge.request("get", (), n=name)
         self[name] = value
         return value
 
@@ -302,8 +299,7 @@ class Judge:
         if not ready.get("ready"):
             report({"t": "setup", "err": str(ready.get("err") or "the solution failed to run")[:2000]})
             return
-        shadow = [str(n) for n in ready.get("shadow", []) if isinstance(n, str)]
-        namespace: dict[str, Any] = {"__builtins__": Names(self, shadow), "__name__": "tests"}
+        namespace: dict[str, Any] = {"__builtins__": Names(self), "__name__": "tests"}
         stopped: str | None = None
         for index, (kind, source) in enumerate(units):
             if stopped is None:
@@ -416,6 +412,10 @@ def judge(job: dict[str, Any], pid: int, units_fd: int, report_fd: int, req_w: i
     if not judge_job["uid"]:
         judge_job.pop("uid")
     worker.enter(judge_job, (report_fd, req_w, resp_r), stdin_fd, out_fd, out_fd)
+    import sys
+
+    sys.path[:] = [p for p in sys.path if p] + list(job["path"])  # the tests may import numpy & co.
+    sys.dont_write_bytecode = True
     prctl(PR_SET_DUMPABLE, 0)  # W may share our uid (no private uids): no /proc/J/fd, no ptrace
     judge = Judge(job, pid, req_w, resp_r)
 
@@ -428,8 +428,6 @@ def judge(job: dict[str, Any], pid: int, units_fd: int, report_fd: int, req_w: i
     try:
         judge.run(units, report)
     finally:
-        import sys
-
         try:
             sys.stdout.flush()
         except BaseException:  # noqa: BLE001
