@@ -264,7 +264,13 @@ def build_root(extra: list[str], active: dict[str, Any]) -> bool:
             target = place(path)
             if target is not None:
                 bind(path, target)
-    for path in needed_paths(extra):
+    hidden = []
+    for path in WRITABLE_DIRS:
+        os.makedirs(ROOT + path, exist_ok=True)
+        if c.mount(b"tmpfs", (ROOT + path).encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=8m,mode=1777") != 0:
+            return False
+        hidden.append(ROOT + path)
+    for path in needed_paths(extra):  # after the tmpfs above: Python may live in /tmp (a checkout there)
         if path == HERE or os.path.isdir(ROOT + path):
             continue  # the sandbox's own modules are imported before a run starts
         os.makedirs(ROOT + path, 0o755, exist_ok=True)
@@ -279,12 +285,6 @@ def build_root(extra: list[str], active: dict[str, Any]) -> bool:
     for name, link in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
                        ("stderr", "/proc/self/fd/2")):
         os.symlink(link, ROOT + "/dev/" + name)
-    hidden = []
-    for path in WRITABLE_DIRS:
-        os.makedirs(ROOT + path, exist_ok=True)
-        if c.mount(b"tmpfs", (ROOT + path).encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=8m,mode=1777") != 0:
-            return False
-        hidden.append(ROOT + path)
     # Work dirs go in a directory the sandbox uids cannot write (so no run can plant a symlink
     # where a later run's work dir will be mounted).
     os.mkdir(ROOT + RUNS, 0o711)
