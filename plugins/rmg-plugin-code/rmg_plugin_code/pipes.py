@@ -6,10 +6,12 @@ Two shapes of run (see `_rmg_sandbox/template.serve`):
 - supervised (a supervisor H per run): H enforces the limits and sends trusted frames on the
   result pipe; the run is over when the result and output pipes close (H leaves nothing alive
   that holds them). The host's own deadline is H's plus slack, a backstop.
-- single (W alone, forked by the template): W's reports come straight here as JSON lines and
-  only test and setup verdicts are taken from them; the host enforces the wall time, the output
-  cap and the report cap by killing W; the run is over when the template closes the status
-  pipe, after W has exited and its leftovers were killed. Frames on the status pipe (the
+- single (W alone, or the judge J, forked by the template): their reports come straight here as
+  JSON lines and only test and setup verdicts are taken from them (W's function-call verdicts
+  are claimed return values, compared here; J's are the assert-style verdicts, which W cannot
+  reach); the host enforces the wall time, the output cap and the report cap by killing the
+  template's child; the run is over when the template closes the status pipe, after it has
+  exited and its leftovers were killed. Frames on the status pipe (the
   protections, a failure to set up, W's exit) come from root code before the untrusted code
   runs or after it ended.
 """

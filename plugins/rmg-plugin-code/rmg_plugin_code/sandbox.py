@@ -10,10 +10,12 @@ Design choices (and why):
   (no `site` import), so numpy & co. still import. `server=False` starts a fresh interpreter
   per run instead (~5x slower).
 - As root, the template enters new PID / network / mount / IPC namespaces once and mounts
-  private tmpfs over /tmp, /var/tmp, /run/lock and /dev/shm once. A run of one unit of work
-  (asserts, function calls) is then one process W forked from the template, supervised from
-  here (`pipes.py`) and cleaned up by the template; a stdin/stdout run is a supervisor H
-  forking a W per case. A run gets a private uid (1000000 + the pid of its first process) and a
+  private tmpfs over /tmp, /var/tmp, /run/lock and /dev/shm once, and builds the runs' private
+  root (only the system's libraries, Python and the run's dirs; its own /proc). A function-call
+  run is then one process W forked from the template, supervised from here (`pipes.py`) and
+  cleaned up by the template; an assert-style run is the judge J, which runs the tests, and the
+  W it forks for the solution (see `_rmg_sandbox/judge.py`: the code cannot forge a verdict); a
+  stdin/stdout run is a supervisor H forking a W per case. A run gets a private uid (1000000 + the pid of its first process) and a
   fresh size-capped tmpfs work dir; when it ends, every process of that uid is killed and what
   the uid left in the shared tmpfs and IPC namespace is removed. Creating and tearing down
   namespaces per run cost ~10 ms of a ~25 ms run; this setup costs ~0.1 ms.

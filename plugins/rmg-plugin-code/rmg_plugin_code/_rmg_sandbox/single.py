@@ -1,14 +1,16 @@
-"""A run as one process: W forked straight from the template (shared mode, one unit of work).
+"""A run without a supervisor (shared mode, one unit of work): W forked straight from the
+template for function calls; for assert-style tests the judge J, which forks W (`judge.py`).
 
-The asserts and function-call modes run all their tests in a single W, so they need no
-supervisor process of their own: the host enforces the time and output limits (it reads W's
-pipes and kills W), and the template, W's parent and root, does what the supervisor did when
-a run ends. That is one fork per run instead of two, about half of a run's cost.
+These modes need no supervisor process of their own: the host enforces the time and output
+limits (it reads the run's pipes and kills the template's child, W or J), and the template,
+that child's parent and root, does what the supervisor did when a run ends. For function calls
+that is one fork per run instead of two, about half of a run's cost.
 
 - W (`run`), still root: reads the job, mounts its work dir and takes its private uid (as H
   would), reports the active protections on the status pipe, then drops everything (`worker.enter`
   closes the status pipe with every other fd) and runs the code. Its reports (JSON lines, see
-  proto) go straight to the host, which trusts no more of them than a supervisor would.
+  proto) go straight to the host, which takes only claimed return values from them (it compares
+  them with the expected values itself). For assert-style tests the verdicts come from J.
 - The template (`finish`), when W has exited: kills whatever W left behind (orphans are
   reparented to the namespace's PID 1; any of them with W's uid means there are leftovers),
   cleans up, and only then reaps W (until then W's pid, and so its uid, cannot be reused);

@@ -4,8 +4,9 @@
   As root, T enters new PID / network / mount / IPC namespaces once and mounts the private
   tmpfs once; its first child Z is PID 1 of the new PID namespace and only reaps orphans, and
   every run is born inside that namespace with a fresh private uid, a fresh tmpfs work dir, and
-  a kill of that uid at the end. A run of one unit of work (asserts, function calls) is one
-  fork, W itself (`single`); a stdin/stdout run is a supervisor H forking a W per case. When T's
+  a kill of that uid at the end. A function-call run is one fork, W itself (`single`); an
+  assert-style run is the judge J and the W it forks (`judge`); a stdin/stdout run is a
+  supervisor H forking a W per case. When T's
   host closes the socket, T exits, Z dies with it (PDEATHSIG), and the kernel kills everything
   left in the namespace.
 - `main` (direct mode) and the fallback when the shared setup is not possible (no root, a

@@ -1,9 +1,11 @@
-"""W: the process that runs the untrusted code (forked by the supervisor, one per unit of work).
+"""W: the process that runs the untrusted code (forked by the template, the supervisor or the
+judge). `enter` is shared with the judge J, which gives up the same things before the tests run.
 
 It gives up everything before the code runs: root (a private uid of the run), new privileges
-(no setuid binaries), every inherited fd but its report pipe and stdio, the host's environment;
-then it sets the resource limits, runs the solution and the tests, and reports verdicts tagged
-with the run's nonce as JSON lines (see proto) on a pipe of their own."""
+(no setuid binaries), every inherited fd but its own pipes and stdio, the host's environment;
+then it sets the resource limits. For function calls and stdin/stdout it runs the solution
+and reports return values / a case's end as JSON lines (see proto), tagged with the run's
+nonce; for assert-style tests `solution.py` takes over (the tests run in J)."""
 
 from __future__ import annotations
 
