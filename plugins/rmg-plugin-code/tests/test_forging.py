@@ -279,3 +279,19 @@ def test_the_notes_say_the_run_has_a_private_root_and_a_judge():
     notes = get_reward_class("code.execution").notes()
     assert any("private root" in n and "own /proc" in n for n in notes), notes
     assert any(n.startswith("verdicts: assert-style tests run in a judge") for n in notes), notes
+
+
+def test_values_cross_between_the_tests_and_the_solution_exactly():
+    """Fractions, Decimals, big ints, tuple keys, sets, bytes, complex, ranges, NaN and infinity
+    go both ways and compare as Python would compare them in one process."""
+    code = ("def half(x):\n    return x / 2\ndef big(n):\n    return 10 ** n\n"
+            "def d():\n    return {(1, 2): {3}, 'k': b'\\x00\\xff', 'c': 1+2j, 'r': range(3)}\n")
+    tests = ["from fractions import Fraction\nassert half(Fraction(1, 3)) == Fraction(1, 6)",
+             "from decimal import Decimal\nassert half(Decimal('1.0')) == Decimal('0.5')",
+             "assert big(5000) == 10 ** 5000",
+             "assert d() == {(1, 2): {3}, 'k': b'\\x00\\xff', 'c': 1+2j, 'r': range(3)}",
+             "import math\nassert math.isnan(half(float('nan')))",
+             "assert half(float('inf')) == float('inf')",
+             "assert half(3) == 1.5 and type(half(3)) is float"]
+    result = score(code, {"tests": tests})
+    assert result.score == 1.0, result.details["tests"]

@@ -142,7 +142,9 @@ class Judge:
             if type(obj) is Remote:
                 return {"__r": object.__getattribute__(obj, "_n")}
             plain = values.plainish(obj)  # an OrderedDict or a namedtuple of the tests: its builtin value
-            if plain is not obj and not (type(plain) is dict and not isinstance(obj, dict)):
+            if plain is not obj:
+                if type(plain) is dict and not isinstance(obj, dict):
+                    return plain  # a tagged form (Fraction, Decimal)
                 return values.encode(plain, ref, depth)
             raise TypeError("the tests cannot pass a %s to the solution (it runs in another process)"
                             % type(obj).__name__)
