@@ -278,8 +278,9 @@ def protection_notes(active: dict[str, Any] | None = None) -> list[str]:
                      "site-packages (read-only) and the run's own dirs; its own /proc (a run sees only its own "
                      "processes, no host process)")
     elif "error" not in active:
-        notes.append("files: the host's file tree (read-only where the run could write) and the host's /proc: "
-                     "world-readable files and host command lines are readable")
+        notes.append("files: the host's file tree (read-only where the run could write): world-readable files are "
+                     "readable; " + ("its own /proc (no host process)" if active.get("procfs") else
+                                     "the host's /proc: host processes' command lines are readable"))
     notes.append("verdicts: assert-style tests run in a judge process the code never runs in; stdin/stdout and "
                  "function-call results are compared on the host")
     if active.get("tmpfs"):

@@ -171,6 +171,11 @@ def mount_shared_dirs(extra: list[str], active: dict[str, Any]) -> bool:
     return True
 
 
+def mount_own_proc() -> bool:
+    """A procfs of our PID namespace over /proc, in our mount namespace (per-run mode)."""
+    return bool(libc().mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None) == 0)
+
+
 def mount_workdir(workdir: str, disk: int, active: dict[str, Any]) -> bool:
     """A private, size-capped tmpfs as the run's work dir (~0.1 ms with its unmount)."""
     try:

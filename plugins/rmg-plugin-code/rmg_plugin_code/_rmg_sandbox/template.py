@@ -61,6 +61,10 @@ def launch(job: dict[str, Any], result_fd: int, out_fd: int) -> None:
             if active.get("mountns"):
                 if isolate.mount_shared_dirs(list(job["path"]), active):
                     isolate.mount_workdir(job["workdir"], job["limits"]["disk"], active)
+                    # We are PID 1 of the run's own PID namespace: a /proc of it hides the host's
+                    # processes (the kernel refuses where /proc is partly masked, as in some containers).
+                    if active.get("pidns") and isolate.mount_own_proc():
+                        active["procfs"] = True
             if "closed" not in active:
                 active["closed"] = [p for p in isolate.needed_paths(list(job["path"])) if isolate.closed_ancestor(p)]
             if root:
