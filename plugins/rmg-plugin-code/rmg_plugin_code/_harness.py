@@ -8,7 +8,9 @@ untrusted code does not see the plugin's modules as importable top-level names.
 
 - proto.py: libc, constants, the frame and report formats, one-line error descriptions
 - isolate.py: namespaces, mounts, private uids, killing a uid, clean-up
-- single.py: a run of one unit of work as W alone, forked by the template
+- single.py: a run without a supervisor (W alone, or the judge J and its W), forked by the template
+- judge.py: J, which runs assert-style tests and calls into the solution's process W
+- solution.py: W's side of that (the solution, answering J); values.py: what crosses between them
 - supervisor.py: the run's supervisor (forks W per unit, relays, limits, leaves nothing alive)
 - worker.py: W, which drops everything and runs the untrusted code
 - template.py: the process trees (shared namespaces per template, or per run)

@@ -114,7 +114,11 @@ def _asserts_plan(tests: Any, setup: Any, entry_point: Any, prefix: Any) -> Plan
     # Compiled once here for every candidate and run (the sandbox compiles what this cannot).
     compiled = [(kind, precompile(source, f"<test {i}>" if kind == "test" else "<test setup>") or source)
                 for i, (kind, source) in enumerate(units)]
-    return Plan(job={"mode": "asserts", "units": compiled}, labels=[_label(t) for t in tests_only], prefix=prefix or "")
+    # The reference's own setup (MBPP test_imports) also runs after the solution in its process,
+    # as it always did; the tests and the test code's setup run only in the judge.
+    shared_setup = [unit for (kind, _), (_, unit) in zip(units, compiled) if kind == "setup"][: len(_as_list(setup, "setup"))]
+    job = {"mode": "asserts", "units": compiled, "setup": shared_setup}
+    return Plan(job=job, labels=[_label(t) for t in tests_only], prefix=prefix or "")
 
 
 def _stdio_plan(inputs: Any, outputs: Any) -> Plan:

@@ -44,10 +44,21 @@ class CodeExecution(rmg.Reward):
         "reference": {"tests": ["assert add(1, 2) == 3", "assert add(-1, 1) == 0"]},
     }
 
-    all_or_nothing: bool = Field(False, description="score 1 only if every test passes, else 0")
+    all_or_nothing: bool = Field(
+        False, description="score 1 only if every test passes, else 0; the run stops at the first failing test "
+        "(the score cannot change any more): the tests after it are not run")
     block: Literal["last", "longest", "all"] = Field("last", description="which python block of the response to run")
-    timeout: float = Field(10.0, gt=0, le=600, description="wall-clock seconds for one run (all tests of one response)")
-    test_timeout: float = Field(5.0, ge=0, description="seconds for one test / stdin case (0: only the total limit)")
+    timeout: float = Field(
+        10.0, gt=0, le=600, description="total wall-clock budget of one response, shared by loading the solution "
+        "and all its tests: a test never gets more than what is left of it, and the tests not reached when it is "
+        "used up fail without being run")
+    test_timeout: float = Field(
+        5.0, ge=0, description="seconds for one test / stdin case, capped by what is left of `timeout` (0: only the "
+        "total budget)")
+    stop_after_timeout: bool = Field(
+        False, description="after a test exceeds its time limit, fail the remaining tests without running them "
+        "(a solution that loops in one test usually loops in all, and each would wait out test_timeout until the "
+        "budget is spent); off: the pass rate counts every test that fits in the budget")
     memory_mb: int = Field(1024, ge=64, description="address-space limit of the code (MB)")
     max_processes: int = Field(32, ge=1, description="process limit of the code (RLIMIT_NPROC)")
     max_output_bytes: int = Field(1 << 20, ge=1024, description="stdout+stderr the code may print before it is killed")
@@ -88,7 +99,10 @@ class CodeExecution(rmg.Reward):
                 return _verdict(0.0, f"the code does not parse: line {exc.lineno}: {exc.msg}", total, [], {})
             except (ValueError, MemoryError, RecursionError) as exc:
                 return _verdict(0.0, f"the code cannot be compiled: {type(exc).__name__}", total, [], {})
-        outcome = sandbox.run(compiled or program, plan.job, self._limits(), site_packages=self.site_packages)
+        job = dict(plan.job, stop_first_failure=self.all_or_nothing, stop_after_timeout=self.stop_after_timeout)
+        decide = _decider(plan) if self.all_or_nothing and plan.job["mode"] != "asserts" else None
+        outcome = sandbox.run(compiled or program, job, self._limits(), site_packages=self.site_packages,
+                              decide=decide)
         broken = next((f.get("err") for f in outcome.frames if f.get("t") == "fatal" and f.get("infra")), None)
         if broken:  # our failure, not the code's: an error result, never a score of 0
             raise RuntimeError(f"{broken} (the code was not judged)")
@@ -138,6 +152,30 @@ def _judge(plan: Plan, outcome: sandbox.Outcome) -> list[dict[str, Any]]:
         verdict = verdicts.get(index, {"passed": False, "error": stop})
         tests.append({"index": index, "test": label, **verdict})
     return tests
+
+
+DECIDED = "not run: an earlier test failed (all or nothing: the score cannot change)"
+
+
+def _decider(plan: Plan) -> Any:
+    """For all-or-nothing runs whose verdicts the host decides (function calls and stdin/stdout:
+    the expected values never enter the sandbox): a check of each verdict as it arrives, which
+    ends the run at the first failure."""
+    mode = plan.job["mode"]
+
+    def decide(frame: dict[str, Any]) -> str | None:
+        index = frame.get("i")
+        if frame.get("t") not in ("test", "case") or not isinstance(index, int) or not 0 <= index < len(plan.expected):
+            return None
+        if frame.get("err") is not None:
+            return DECIDED
+        if mode == "stdio":
+            ok = outputs_match(str(frame.get("out", "")), plan.expected[index])
+        else:
+            ok = values_match(frame.get("value"), plan.expected[index], apps_style=plan.apps_style)
+        return None if ok else DECIDED
+
+    return decide
 
 
 def _short(text: Any, limit: int = 80) -> str:

@@ -73,7 +73,8 @@ class ForkServer:
 
     def spawn(self, kind: bytes, fds: list[int]) -> tuple[int, int]:
         """Ask for a run: b"run" (a supervisor; job, result and output pipes) or b"one" (a single
-        process, shared mode only; job, report, output and status pipes). Returns its pid and,
+        process, shared mode only; job, report, output and status pipes; b"jud": the same with a
+        judge process for assert-style tests). Returns its pid and,
         for b"one", a pidfd of it (-1 otherwise): a signal through it cannot hit a process that
         took over the pid after the template reaped the run."""
         with self.lock:

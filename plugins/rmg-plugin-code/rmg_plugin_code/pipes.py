@@ -6,10 +6,12 @@ Two shapes of run (see `_rmg_sandbox/template.serve`):
 - supervised (a supervisor H per run): H enforces the limits and sends trusted frames on the
   result pipe; the run is over when the result and output pipes close (H leaves nothing alive
   that holds them). The host's own deadline is H's plus slack, a backstop.
-- single (W alone, forked by the template): W's reports come straight here as JSON lines and
-  only test and setup verdicts are taken from them; the host enforces the wall time, the output
-  cap and the report cap by killing W; the run is over when the template closes the status
-  pipe, after W has exited and its leftovers were killed. Frames on the status pipe (the
+- single (W alone, or the judge J, forked by the template): their reports come straight here as
+  JSON lines and only test and setup verdicts are taken from them (W's function-call verdicts
+  are claimed return values, compared here; J's are the assert-style verdicts, which W cannot
+  reach); the host enforces the wall time, the output cap and the report cap by killing the
+  template's child; the run is over when the template closes the status pipe, after it has
+  exited and its leftovers were killed. Frames on the status pipe (the
   protections, a failure to set up, W's exit) come from root code before the untrusted code
   runs or after it ended.
 """
@@ -22,7 +24,7 @@ import select
 import signal
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from ._rmg_sandbox.proto import KILLED, MAX_REPORTS, ReportReader, ending, read_ready
 
@@ -41,9 +43,11 @@ class Collected:
     clean: bool = True  # the run ended on its own: no process of it is left holding its pipes
 
 
-def collect(payload: bytes, fds: dict[str, int], limits: dict[str, Any], single_pidfd: int | None = None) -> Collected:
+def collect(payload: bytes, fds: dict[str, int], limits: dict[str, Any], single_pidfd: int | None = None,
+            decide: Callable[[dict[str, Any]], str | None] | None = None) -> Collected:
     """Pump one run's pipes until it is over. `fds`: ours of the job (write), out and result
-    pipes, and for a single run (a pidfd of W given) the status pipe. Closes the job pipe."""
+    pipes, and for a single run (a pidfd of W given) the status pipe. Closes the job pipe.
+    `decide(frame)` sees each verdict as it arrives; a text back ends the run there."""
     single = single_pidfd is not None
     deadline = time.monotonic() + limits["wall"] + (0.0 if single else GRACE)
     job_w, out_fd, result_r = fds["job"], fds["out"], fds["result"]
@@ -66,6 +70,16 @@ def collect(payload: bytes, fds: dict[str, int], limits: dict[str, Any], single_
     killed: str | None = None
     view = memoryview(payload)
     result = Collected()
+    decided: list[str] = []
+    parsed = [0, 0]  # supervised runs with `decide`: bytes of `trusted` and frames looked at so far
+
+    def verdicts(frames: list[dict[str, Any]]) -> str | None:
+        for frame in frames:
+            reason = decide(frame) if decide is not None else None
+            if reason is not None:
+                decided.append(reason)
+                return reason
+        return None
 
     def stop(reason: str) -> None:
         """A single run broke a limit: kill W; the template's status then ends the run."""
@@ -117,7 +131,10 @@ def collect(payload: bytes, fds: dict[str, int], limits: dict[str, Any], single_
                         trusted += chunk
                 elif single:
                     if reader.size <= MAX_REPORTS:
-                        reports += reader.feed(chunk)
+                        new = reader.feed(chunk)
+                        reports += new
+                        if decide is not None and verdicts([r for r in new if r.get("t") in UNTRUSTED_KINDS]):
+                            stop("decided")
                     if reader.size > MAX_REPORTS:
                         stop("report")
                 else:
@@ -126,6 +143,12 @@ def collect(payload: bytes, fds: dict[str, int], limits: dict[str, Any], single_
                         result.clean = False
                         result.error = "the sandbox sent too much data"
                         return result
+                    if decide is not None:
+                        frames, parsed[0] = _parse_from(trusted, parsed[0])
+                        if verdicts(frames):
+                            result.clean = False  # the backstop below ends the run
+                            result.error = decided[0]
+                            return result
         if single:  # W and its leftovers are gone: take what they wrote before
             for fd in readable & {out_fd, result_r}:
                 chunk = read_ready(fd)
@@ -139,7 +162,9 @@ def collect(payload: bytes, fds: dict[str, int], limits: dict[str, Any], single_
         result.frames = parse_frames(bytes(trusted))
         if single:
             result.frames = _single_frames(result.frames, reports, killed, limits)
-            if killed is not None:
+            if killed == "decided":
+                result.error = decided[0]
+            elif killed is not None:
                 result.error = KILLED[killed] % limits
 
 
@@ -159,17 +184,21 @@ def _single_frames(status: list[dict[str, Any]], reports: list[dict[str, Any]], 
 
 def parse_frames(data: bytes) -> list[dict[str, Any]]:
     """Length-prefixed marshal frames (from trusted sandbox processes only), as dicts."""
+    return _parse_from(data, 0)[0]
+
+
+def _parse_from(data: bytes | bytearray, offset: int) -> tuple[list[dict[str, Any]], int]:
+    """The complete frames from `offset` on, and where the next one starts."""
     frames = []
-    offset = 0
     while offset + 4 <= len(data):
         size = int.from_bytes(data[offset : offset + 4], "little")
         if offset + 4 + size > len(data):
             break
         try:
-            frame = marshal.loads(data[offset + 4 : offset + 4 + size])
+            frame = marshal.loads(bytes(data[offset + 4 : offset + 4 + size]))
         except (ValueError, EOFError, TypeError):
             break
         if isinstance(frame, dict):
             frames.append(frame)
         offset += 4 + size
-    return frames
+    return frames, offset

@@ -10,10 +10,12 @@ Design choices (and why):
   (no `site` import), so numpy & co. still import. `server=False` starts a fresh interpreter
   per run instead (~5x slower).
 - As root, the template enters new PID / network / mount / IPC namespaces once and mounts
-  private tmpfs over /tmp, /var/tmp, /run/lock and /dev/shm once. A run of one unit of work
-  (asserts, function calls) is then one process W forked from the template, supervised from
-  here (`pipes.py`) and cleaned up by the template; a stdin/stdout run is a supervisor H
-  forking a W per case. A run gets a private uid (1000000 + the pid of its first process) and a
+  private tmpfs over /tmp, /var/tmp, /run/lock and /dev/shm once, and builds the runs' private
+  root (only the system's libraries, Python and the run's dirs; its own /proc). A function-call
+  run is then one process W forked from the template, supervised from here (`pipes.py`) and
+  cleaned up by the template; an assert-style run is the judge J, which runs the tests, and the
+  W it forks for the solution (see `_rmg_sandbox/judge.py`: the code cannot forge a verdict); a
+  stdin/stdout run is a supervisor H forking a W per case. A run gets a private uid (1000000 + the pid of its first process) and a
   fresh size-capped tmpfs work dir; when it ends, every process of that uid is killed and what
   the uid left in the shared tmpfs and IPC namespace is removed. Creating and tearing down
   namespaces per run cost ~10 ms of a ~25 ms run; this setup costs ~0.1 ms.
@@ -49,9 +51,10 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from types import CodeType
-from typing import Any
+from typing import Any, Callable
 
-from ._rmg_sandbox.proto import UID_BASE  # a run's private uid: this + the host pid of its group leader
+# A run's private uid: UID_BASE + the host pid of its group leader (its judge's: JUDGE_OFFSET above).
+from ._rmg_sandbox.proto import JUDGE_OFFSET, UID_BASE
 from .forkserver import HARNESS, environment, get_server, reset_server, site_paths
 from .pipes import collect
 
@@ -105,21 +108,24 @@ def run(
     site_packages: bool = True,
     namespaces: bool = True,
     server: bool = True,
+    decide: Callable[[dict[str, Any]], str | None] | None = None,
 ) -> Outcome:
     """Run `code` (source, or a code object compiled by `precompile`) in the sandbox with `job`
     (mode + units / inputs / calls); never raises for the code's misbehaviour. Raises
     RuntimeError only when the sandbox itself cannot start.
 
     `server=True` forks each run from a pre-imported template process (fast); `False` starts a
-    fresh `python -I -S` per run (slower, nothing shared with earlier runs but the executable)."""
+    fresh `python -I -S` per run (slower, nothing shared with earlier runs but the executable).
+    `decide(frame)`, if given, sees each verdict as it arrives; a text back ends the run there
+    (the tests without a verdict get that text)."""
     started = time.monotonic()
     server = server and namespaces  # the template's runs all share its namespaces
     try:
-        outcome = _run_once(code, job, limits, site_packages, namespaces, server)
+        outcome = _run_once(code, job, limits, site_packages, namespaces, server, decide)
     except _DeadServer:
         reset_server()  # a dead server: retry once with a new one
         try:
-            outcome = _run_once(code, job, limits, site_packages, namespaces, server)
+            outcome = _run_once(code, job, limits, site_packages, namespaces, server, decide)
         except _DeadServer as exc:
             raise RuntimeError(f"cannot start the sandbox ({sys.executable}): {exc}") from exc
     outcome.seconds = time.monotonic() - started
@@ -131,7 +137,7 @@ class _DeadServer(Exception):
 
 
 def _run_once(code: str | CodeType, job: dict[str, Any], limits: Limits, site_packages: bool, namespaces: bool,
-              server: bool) -> Outcome:
+              server: bool, decide: Callable[[dict[str, Any]], str | None] | None = None) -> Outcome:
     try:
         template = get_server() if server else None
     except OSError as exc:
@@ -149,7 +155,10 @@ def _run_once(code: str | CodeType, job: dict[str, Any], limits: Limits, site_pa
         path=site_paths() if site_packages else [],
         namespaces=namespaces,
     )
-    data = marshal.dumps(payload)
+    # One frame, or for assert-style tests two: the tests go second, read only by the judge once
+    # the solution's process has been forked (see _rmg_sandbox/judge.py).
+    units = payload.pop("units") if job.get("mode") == "asserts" else None
+    data = _frame(marshal.dumps(payload)) + (_frame(marshal.dumps(units)) if units is not None else b"")
     outcome = Outcome()
     pairs = [os.pipe() for _ in range(4 if single else 3)]  # job, result, out (, status)
     theirs = [pairs[0][0]] + [w for _, w in pairs[1:]]
@@ -164,7 +173,8 @@ def _run_once(code: str | CodeType, job: dict[str, Any], limits: Limits, site_pa
         data = data[os.write(ours["job"], data[: 1 << 16]) :]
         try:
             if template is not None:
-                group, pidfd = template.spawn(b"one" if single else b"run", theirs)
+                kind = (b"jud" if job.get("mode") == "asserts" else b"one") if single else b"run"
+                group, pidfd = template.spawn(kind, theirs)
             else:
                 proc = subprocess.Popen(
                     [sys.executable, "-I", "-S", HARNESS, str(theirs[1]), str(os.getpid())],
@@ -184,7 +194,7 @@ def _run_once(code: str | CodeType, job: dict[str, Any], limits: Limits, site_pa
         finally:
             for fd in theirs:
                 os.close(fd)
-        collected = collect(data, ours, payload["limits"], pidfd if single else None)
+        collected = collect(data, ours, payload["limits"], pidfd if single else None, decide)
         outcome.frames, outcome.output, outcome.error = collected.frames, collected.output, collected.error
         outcome.active = next((f.get("active", {}) for f in outcome.frames if f.get("t") == "env"), {})
         if proc is not None or (not collected.clean and not single):
@@ -194,6 +204,7 @@ def _run_once(code: str | CodeType, job: dict[str, Any], limits: Limits, site_pa
                 pass
             if not collected.clean:  # the backstop: the sandbox did not end the run in time
                 _kill_uid(UID_BASE + group)
+                _kill_uid(UID_BASE + JUDGE_OFFSET + group)
         if proc is not None:
             proc.wait()
     finally:
@@ -204,6 +215,10 @@ def _run_once(code: str | CodeType, job: dict[str, Any], limits: Limits, site_pa
         if workdir is not None:
             shutil.rmtree(workdir, ignore_errors=True)
     return outcome
+
+
+def _frame(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "little") + data
 
 
 def _kill_uid(uid: int) -> None:
@@ -258,6 +273,16 @@ def protection_notes(active: dict[str, Any] | None = None) -> list[str]:
         notes.append("processes: new PID namespace; everything the code starts dies with the run")
     else:
         notes.append("processes: no PID namespace; fallback: process-group kill (code that calls setsid can escape)")
+    if active.get("private_root"):
+        notes.append("files: a private root holding only the system's programs and libraries, Python and the "
+                     "site-packages (read-only) and the run's own dirs; its own /proc (a run sees only its own "
+                     "processes, no host process)")
+    elif "error" not in active:
+        notes.append("files: the host's file tree (read-only where the run could write): world-readable files are "
+                     "readable; " + ("its own /proc (no host process)" if active.get("procfs") else
+                                     "the host's /proc: host processes' command lines are readable"))
+    notes.append("verdicts: assert-style tests run in a judge process the code never runs in; stdin/stdout and "
+                 "function-call results are compared on the host")
     if active.get("tmpfs"):
         notes.append(f"files: {active['tmpfs']}")
         if active.get("userns") and not active.get("readonly"):

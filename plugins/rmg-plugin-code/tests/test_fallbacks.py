@@ -37,6 +37,16 @@ cases = {
     "package": f"open({package!r}, 'w').write('x')\n" + good,
     "tmp": f"open({shared_tmp!r}, 'w').write('x')\nassert False, 'wrote it'\n" + good,
     # no capability left in the run's user namespace (they would let it remount the tree writable)
+    # a forged verdict through the reporting function of a caller's frame (it knows the
+    # supervisor's nonce): the judge runs the tests in another process
+    "forge": "import sys, os\nframe = sys._getframe()\nwhile frame is not None:\n"
+             "    for value in list(frame.f_locals.values()):\n"
+             "        if callable(value) and getattr(value, '__name__', '') == 'report':\n"
+             "            value({'t': 'test', 'i': 0, 'err': None})\n"
+             "    frame = frame.f_back\nos._exit(0)\n",
+    # its own /proc: no host process (this test's own python, for one) can be seen
+    "proc": "import os\nassert not os.path.exists('/proc/%d' % " + str(os.getppid()) + "), 'host pid visible'\n"
+            "assert len([p for p in os.listdir('/proc') if p.isdigit()]) < 10, os.listdir('/proc')\n" + good,
     "caps": "effective = open('/proc/self/status').read().split('CapEff:')[1].split()[0]\n"
             "assert int(effective, 16) == 0, effective\n" + good,
 }
@@ -82,6 +92,11 @@ def test_without_private_uids_each_run_gets_its_own_user_mount_pid_and_network_n
     assert results["tmp"][:2] == [0.0, "ok"] and "wrote it" in results["tmp"][2], results["tmp"]
     assert report["escaped"] == [], report["escaped"]
     assert results["caps"][:2] == [1.0, "ok"], results["caps"]
+    assert results["forge"][:2] == [0.0, "ok"], results["forge"]
+    if report["active"].get("procfs"):  # the kernel may refuse it where /proc is partly masked
+        assert results["proc"][:2] == [1.0, "ok"], results["proc"]
+    else:
+        assert any("the host's /proc" in note for note in report["notes"]), report["notes"]
 
 
 def test_a_failure_of_the_sandbox_itself_is_an_error_result_not_a_zero_score(monkeypatch):

@@ -38,11 +38,14 @@ def score(code: str, reference=TESTS, **params) -> rmg.RewardResult:
     return reward.evaluate(rmg.Sample.of(f"```python\n{code}\n```", reference=reference))[0]
 
 
-def test_asserts_and_calls_run_in_one_process_whose_parent_is_outside_its_pid_namespace():
-    """W's parent is the template (outside W's PID namespace: pid 0 there), not a supervisor."""
-    assert score("import os\nassert os.getppid() == 0, os.getppid()\n" + GOOD).score == 1.0
+def test_calls_run_in_one_process_and_asserts_in_two_the_solution_and_its_judge():
+    """Function calls: W alone, forked by the template (outside W's PID namespace: pid 0 there).
+    Assert-style tests: W's parent is the judge J, inside the namespace under a uid of its own, so
+    W cannot even see it in /proc (hidepid)."""
     calls = {"fn_name": "f", "cases": [{"args": [1], "expected": 0}]}
     assert score("import os\ndef f(x):\n    return os.getppid()\n", calls).score == 1.0
+    judged = "import os\nassert os.getppid() > 0\nassert not os.path.exists('/proc/%d' % os.getppid())\n" + GOOD
+    assert score(judged).score == 1.0
     # stdin/stdout runs keep their supervisor: a process inside the namespace.
     stdio = {"inputs": [""], "outputs": ["True"]}
     assert score("import os\nprint(os.getppid() > 0)\n", stdio).score == 1.0

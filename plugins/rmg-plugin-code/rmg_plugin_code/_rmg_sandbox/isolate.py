@@ -18,7 +18,7 @@ import sys
 from .proto import (
     AT_FDCWD, AT_RECURSIVE, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUSER, MNT_DETACH,
     MOUNT_ATTR_RDONLY, MS_BIND, MS_NODEV, MS_NOSUID, MS_PRIVATE, MS_REC, SIGKILL, SYS_MOUNT_SETATTR, UID_BASE,
-    host_pid, libc, read_file,
+    JUDGE_OFFSET, host_pid, libc, read_file,
 )
 
 TYPE_CHECKING = False
@@ -26,7 +26,14 @@ if TYPE_CHECKING:
     from typing import Any
 
 WRITABLE_DIRS = ("/tmp", "/var/tmp", "/run/lock", "/dev/shm")
-RUNS = "/tmp/.rmg-runs"  # work dirs of the shared namespaces' runs (inside those only)
+RUNS = "/tmp/.rmg-runs"  # work dirs of the shared namespaces' runs, as a run sees it (in its root)
+ROOT = "/tmp/.rmg-root"  # the runs' root directory (shared mode), as the template sees it
+SYSTEM = ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32")  # programs and libraries
+ETC = ("alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group", "nsswitch.conf")
+DEVICES = ("null", "zero", "full", "random", "urandom")
+MS_RDONLY = 1
+MS_REMOUNT = 32
+MS_NOEXEC = 8
 QUEUES = "/tmp/.rmg-mqueue"  # the shared IPC namespace's POSIX message queues, seen by the template only
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the plugin's package dir
 
@@ -164,6 +171,11 @@ def mount_shared_dirs(extra: list[str], active: dict[str, Any]) -> bool:
     return True
 
 
+def mount_own_proc() -> bool:
+    """A procfs of our PID namespace over /proc, in our mount namespace (per-run mode)."""
+    return bool(libc().mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None) == 0)
+
+
 def mount_workdir(workdir: str, disk: int, active: dict[str, Any]) -> bool:
     """A private, size-capped tmpfs as the run's work dir (~0.1 ms with its unmount)."""
     try:
@@ -174,7 +186,7 @@ def mount_workdir(workdir: str, disk: int, active: dict[str, Any]) -> bool:
     if libc().mount(b"tmpfs", workdir.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, size) != 0:
         return False
     active["tmpfs"] = "work dir on a private %d MB tmpfs; private tmpfs over %s%s" % (
-        disk >> 20, ", ".join(active.get("hidden", [])) or "nothing",
+        disk >> 20, ", ".join(p[len(active.get("root", "")):] for p in active.get("hidden", [])) or "nothing",
         "; everything else read-only" if active.get("readonly") else "")
     return True
 
@@ -187,20 +199,112 @@ def unmount_workdir(workdir: str) -> None:
         remove_tree(workdir)
 
 
-def enter_run(job: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
-    """A run's own piece of the shared namespaces, set up by its root process (H, or W itself):
-    a fresh private uid (from our unique host pid) and a fresh tmpfs work dir named after it, so
-    the template can find and clean up both once the run is over. Returns the active protections."""
-    uid = UID_BASE + host_pid()
+def enter_run(job: dict[str, Any], shared: dict[str, Any], pid: int = 0) -> dict[str, Any]:
+    """A run's own piece of the shared namespaces, set up by its root process (H, J or W itself):
+    a fresh private uid (from our unique host pid; its judge's is JUDGE_OFFSET above), the runs'
+    own root (`build_root`), and a fresh tmpfs work dir named after the uid, so the template can
+    find and clean up both once the run is over (`pid`: the host pid the uid derives from, the
+    template's child; ours by default). Returns the active protections."""
+    uid = UID_BASE + (pid or host_pid())  # before the chroot: /proc there is the namespace's
     active = dict(shared)
+    if shared.get("root"):
+        os.chroot(shared["root"])
+        os.chdir("/")
     job["netns"] = True
     job["workdir"] = workdir = "%s/%d" % (RUNS, uid)
     job["env"] = dict(job["env"], HOME=workdir, TMPDIR=workdir)
     mount_workdir(workdir, job["limits"]["disk"], active)
     os.chown(workdir, uid, uid)
     job["uid"] = active["uid"] = uid
+    job["judge_uid"] = uid + JUDGE_OFFSET
     del active["hidden"]
+    active.pop("root", None)
     return active
+
+
+def bind(source: str, target: str, readonly: bool = True) -> bool:
+    c = libc()
+    if c.mount(source.encode(), target.encode(), None, MS_BIND | MS_REC, None) != 0:
+        return False
+    if readonly:  # a bind mount takes its flags only on a remount
+        c.mount(None, target.encode(), None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID, None)
+    return True
+
+
+def build_root(extra: list[str], active: dict[str, Any]) -> bool:
+    """The runs' root directory (shared mode): a tmpfs holding only what running Python code
+    needs: the system's programs and libraries (/usr and its links), a few files of /etc,
+    Python and the site-packages (read-only binds), a few devices, private tmpfs for the
+    world-writable dirs, and a /proc of the runs' own PID namespace that shows a run only its
+    own processes (hidepid=2). Nothing else of the host (datasets, checkouts, home dirs) exists
+    there, and no host process can be named. False when it cannot be built: runs then isolate
+    themselves (`template.launch`)."""
+    c = libc()
+    os.mkdir(ROOT, 0o755)
+    if c.mount(b"tmpfs", ROOT.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=1m,mode=0755") != 0:
+        return False
+
+    def place(path: str) -> str | None:
+        """A mount point in the root for host `path` (a link is copied instead: None)."""
+        target = ROOT + path
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if os.path.islink(path):
+            os.symlink(os.readlink(path), target)
+            return None
+        if os.path.isdir(path):
+            os.makedirs(target, exist_ok=True)
+        else:
+            os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o644))
+        return target
+
+    for name in SYSTEM:
+        path = "/" + name
+        if os.path.lexists(path):
+            target = place(path)
+            if target is not None and not bind(path, target):
+                return False
+    for name in ETC:
+        path = "/etc/" + name
+        if os.path.lexists(path):
+            target = place(path)
+            if target is not None:
+                bind(path, target)
+    hidden = []
+    for path in WRITABLE_DIRS:
+        os.makedirs(ROOT + path, exist_ok=True)
+        if c.mount(b"tmpfs", (ROOT + path).encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=8m,mode=1777") != 0:
+            return False
+        hidden.append(ROOT + path)
+    for path in needed_paths(extra):  # after the tmpfs above: Python may live in /tmp (a checkout there)
+        if path == HERE or os.path.isdir(ROOT + path):
+            continue  # the sandbox's own modules are imported before a run starts
+        os.makedirs(ROOT + path, 0o755, exist_ok=True)
+        if not bind(path, ROOT + path):
+            return False
+    for name in DEVICES:
+        path = "/dev/" + name
+        if os.path.exists(path):
+            target = place(path)
+            if target is not None and not bind(path, target, readonly=False):
+                return False
+    for name, link in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
+                       ("stderr", "/proc/self/fd/2")):
+        os.symlink(link, ROOT + "/dev/" + name)
+    # Work dirs go in a directory the sandbox uids cannot write (so no run can plant a symlink
+    # where a later run's work dir will be mounted).
+    os.mkdir(ROOT + RUNS, 0o711)
+    os.mkdir(ROOT + "/proc", 0o555)
+    pid = os.fork()  # procfs shows the PID namespace of who mounts it: one of ours (we are outside)
+    if pid == 0:
+        done = c.mount(b"proc", (ROOT + "/proc").encode(), b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, b"hidepid=2")
+        os._exit(0 if done == 0 else 1)
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        return False
+    active["hidden"] = hidden
+    active["root"] = ROOT
+    active["private_root"] = True
+    return True
 
 
 def mount_queues(active: dict[str, Any]) -> None:
@@ -216,12 +320,14 @@ def mount_queues(active: dict[str, Any]) -> None:
 
 def clean_run(uid: int, shared: dict[str, Any]) -> None:
     """What a shared-namespace run leaves once its processes are gone: its work dir, its files in
-    the shared writable dirs, its System V IPC objects and POSIX message queues."""
-    workdir = "%s/%d" % (RUNS, uid)
+    the shared writable dirs, its System V IPC objects and POSIX message queues (of its uid and of
+    its judge's)."""
+    workdir = shared.get("root", "") + "%s/%d" % (RUNS, uid)
     if os.path.isdir(workdir):
         unmount_workdir(workdir)
-    remove_owned(shared.get("hidden", []) + ([shared["queues"]] if "queues" in shared else []), uid)
-    remove_ipc(uid)
+    uids = (uid, uid + JUDGE_OFFSET)
+    remove_owned(shared.get("hidden", []) + ([shared["queues"]] if "queues" in shared else []), uids)
+    remove_ipc(uids)
 
 
 def kill_uid(uid: int) -> None:
@@ -267,7 +373,7 @@ def remove_tree(path: str) -> None:
         pass
 
 
-def remove_owned(dirs: list[str], uid: int) -> None:
+def remove_owned(dirs: list[str], uids: tuple[int, ...]) -> None:
     """Remove what `uid` left at the top of the shared writable dirs (sticky: it can create
     nothing deeper in a directory it does not own), so no run sees another's files."""
     for path in dirs:
@@ -279,7 +385,7 @@ def remove_owned(dirs: list[str], uid: int) -> None:
             entry = path + "/" + name
             try:
                 st = os.lstat(entry)
-                if st.st_uid == uid:
+                if st.st_uid in uids:
                     if st.st_mode & 0o170000 == 0o040000:  # a directory (not a link to one)
                         remove_tree(entry)
                     else:
@@ -288,8 +394,8 @@ def remove_owned(dirs: list[str], uid: int) -> None:
                 pass
 
 
-def remove_ipc(uid: int) -> None:
-    """Remove the System V shared memory, queues and semaphores `uid` created: the IPC namespace
+def remove_ipc(uids: tuple[int, ...]) -> None:
+    """Remove the System V shared memory, queues and semaphores `uids` created: the IPC namespace
     is shared by the template's runs, and these outlive their creator."""
     c = libc()
     for kind, ctl in (("shm", c.shmctl), ("msg", c.msgctl), ("sem", c.semctl)):
@@ -302,8 +408,9 @@ def remove_ipc(uid: int) -> None:
         if b"uid" not in header or len(header) < 2:
             continue
         at = header.index(b"uid")
+        wanted = [b"%d" % uid for uid in uids]
         for row in (line.split() for line in lines[1:]):
-            if len(row) > at and row[at] == b"%d" % uid:
+            if len(row) > at and row[at] in wanted:
                 if kind == "sem":
                     ctl(int(row[1]), 0, 0, None)  # IPC_RMID
                 else:

@@ -1,14 +1,16 @@
-"""A run as one process: W forked straight from the template (shared mode, one unit of work).
+"""A run without a supervisor (shared mode, one unit of work): W forked straight from the
+template for function calls; for assert-style tests the judge J, which forks W (`judge.py`).
 
-The asserts and function-call modes run all their tests in a single W, so they need no
-supervisor process of their own: the host enforces the time and output limits (it reads W's
-pipes and kills W), and the template, W's parent and root, does what the supervisor did when
-a run ends. That is one fork per run instead of two, about half of a run's cost.
+These modes need no supervisor process of their own: the host enforces the time and output
+limits (it reads the run's pipes and kills the template's child, W or J), and the template,
+that child's parent and root, does what the supervisor did when a run ends. For function calls
+that is one fork per run instead of two, about half of a run's cost.
 
 - W (`run`), still root: reads the job, mounts its work dir and takes its private uid (as H
   would), reports the active protections on the status pipe, then drops everything (`worker.enter`
   closes the status pipe with every other fd) and runs the code. Its reports (JSON lines, see
-  proto) go straight to the host, which trusts no more of them than a supervisor would.
+  proto) go straight to the host, which takes only claimed return values from them (it compares
+  them with the expected values itself). For assert-style tests the verdicts come from J.
 - The template (`finish`), when W has exited: kills whatever W left behind (orphans are
   reparented to the namespace's PID 1; any of them with W's uid means there are leftovers),
   cleans up, and only then reaps W (until then W's pid, and so its uid, cannot be reused);
@@ -21,20 +23,24 @@ import marshal
 import os
 import time
 
-from . import isolate, worker
-from .proto import UID_BASE, describe, read_all, read_file, write_frame
+from . import isolate, judge, worker
+from .proto import JUDGE_OFFSET, UID_BASE, describe, read_file, read_frame, write_frame
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
 
-def run(job_r: int, result_w: int, out_w: int, status_w: int, shared: dict[str, Any]) -> None:
-    """W's body: set up as root, report the protections, drop everything, run the code."""
-    job = marshal.loads(read_all(job_r))
-    os.close(job_r)
+def run(job_r: int, result_w: int, out_w: int, status_w: int, shared: dict[str, Any], judged: bool) -> None:
+    """W's body: set up as root, report the protections, drop everything, run the code. For
+    assert-style tests (`judged`) this process becomes the judge J instead, which forks W
+    (`judge.run_single`)."""
+    if judged:
+        judge.run_single(job_r, result_w, out_w, status_w, shared)
+    job = marshal.loads(read_frame(job_r))
     active = isolate.enter_run(job, shared)
     write_frame(status_w, {"t": "env", "active": active})
+    os.close(job_r)
     worker.enter(job, result_w, 0, out_w, out_w)  # stdin: the template's /dev/null
     worker.run_worker(job, result_w, 0, None)
 
@@ -45,12 +51,14 @@ def finish(pid: int, status_w: int, shared: dict[str, Any], reaper: int) -> None
     try:
         ended = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
         uid = UID_BASE + pid
-        left = has_leftovers(reaper, uid)
+        uids = (uid, uid + JUDGE_OFFSET)  # the solution's processes, and an assert-style run's judge
+        left = has_leftovers(reaper, uids)
         if left is not False:
-            isolate.kill_uid(uid)
+            for each in uids:
+                isolate.kill_uid(each)
             # The namespace's PID 1 reaps them on SIGCHLD; until then they still hold pids.
             for _ in range(1000 if left else 0):
-                if not has_leftovers(reaper, uid):
+                if not has_leftovers(reaper, uids):
                     break
                 time.sleep(0.001)
         isolate.clean_run(uid, shared)
@@ -63,21 +71,21 @@ def finish(pid: int, status_w: int, shared: dict[str, Any], reaper: int) -> None
     os.close(status_w)  # the host's "run over": nothing of it is left
 
 
-def has_leftovers(reaper: int, uid: int) -> bool | None:
-    """Whether a process of `uid` is left (alive, or a zombie not yet reaped); None when that
+def has_leftovers(reaper: int, uids: tuple[int, ...]) -> bool | None:
+    """Whether a process of one of `uids` is left (alive, or a zombie not yet reaped); None when that
     cannot be known. Every surviving subtree of an exited W hangs off the namespace's PID 1
     (`reaper`), so its direct children are the ones to check."""
     try:
         children = read_file("/proc/%d/task/%d/children" % (reaper, reaper)).split()
     except OSError:
         return None
-    wanted = b"%d" % uid
+    wanted = [b"%d" % uid for uid in uids]
     for child in children:
         try:
             status = read_file(b"/proc/%s/status" % child)
         except OSError:
             continue  # gone already
-        uids = status[status.find(b"\nUid:"):].split(b"\n", 2)[1].split()[1:]
-        if wanted in uids:
+        ids = status[status.find(b"\nUid:"):].split(b"\n", 2)[1].split()[1:]
+        if any(w in ids for w in wanted):
             return True
     return False

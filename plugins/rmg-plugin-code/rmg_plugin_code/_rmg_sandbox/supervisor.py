@@ -13,10 +13,10 @@ import os
 import select
 import time
 
-from . import worker
+from . import judge, worker
 from .isolate import kill_uid
 from .proto import (
-    MAX_REPORTS, PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, SIGKILL, ReportReader, encode_frame, ending, prctl,
+    JUDGE_OFFSET, KILLED, MAX_REPORTS, PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, SIGKILL, ReportReader, encode_frame, ending, prctl,
     read_ready, write_all,
 )
 
@@ -83,10 +83,12 @@ def _supervise(job: dict[str, Any], results: Results, out_fd: int, active: dict[
     deadline = time.monotonic() + limits["wall"]
     relay = Relay(out_fd, limits["output"])
     if job["mode"] == "stdio":
+        stopped = None
         for case, text in enumerate(job["inputs"]):
-            if time.monotonic() >= deadline or relay.exceeded:
-                why = "the total time limit was used up" if not relay.exceeded else "the output limit was reached"
-                results.add({"t": "case", "i": case, "err": "not run: " + why})
+            if stopped is None and (time.monotonic() >= deadline or relay.exceeded):
+                stopped = "the total time limit was used up" if not relay.exceeded else "the output limit was reached"
+            if stopped is not None:
+                results.add({"t": "case", "i": case, "err": "not run: " + stopped})
                 continue
             stdin_fd = os.open(job["workdir"], os.O_TMPFILE | os.O_RDWR, 0o600)
             data = text.encode("utf-8", "surrogateescape")
@@ -98,6 +100,14 @@ def _supervise(job: dict[str, Any], results: Results, out_fd: int, active: dict[
             frame = frame or {"t": "case", "i": case, "err": None}
             frame["out"] = output
             results.add(frame)
+            err = frame.get("err")
+            if err is not None and job.get("stop_first_failure"):
+                stopped = "an earlier test failed (all or nothing: the score cannot change)"
+            elif err is not None and job.get("stop_after_timeout") and (
+                    err == KILLED["test"] % limits or "TimeoutError: test exceeded" in err):
+                stopped = "an earlier test exceeded its time limit"
+            if job.get("stop_first_failure"):
+                results.flush()  # the host compares the output now: a wrong one ends the run
     else:
         null = os.open("/dev/null", os.O_RDONLY)
         run_unit(job, results, nonce, None, null, deadline, relay)
@@ -113,6 +123,7 @@ def finish(uid: int | None) -> None:
         return  # no descendant at all (orphans are reparented to us: we are a subreaper)
     if uid:
         kill_uid(uid)
+        kill_uid(uid + JUDGE_OFFSET)
     elif os.getpid() == 1:
         try:
             os.kill(-1, SIGKILL)
@@ -154,6 +165,8 @@ def run_unit(job: dict[str, Any], results: Results, nonce: int, case: int | None
     pid = os.fork()
     if pid == 0:
         try:
+            if job["mode"] == "asserts":  # this process becomes the judge, which forks W
+                judge.run(job, job["units_fd"], rep_w, err_w, stdin_fd, nonce)
             worker.enter(job, rep_w, stdin_fd, err_w if out_w is None else out_w, err_w)
             worker.run_worker(job, rep_w, nonce, case)
         finally:

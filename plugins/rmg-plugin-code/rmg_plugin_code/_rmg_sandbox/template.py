@@ -4,8 +4,9 @@
   As root, T enters new PID / network / mount / IPC namespaces once and mounts the private
   tmpfs once; its first child Z is PID 1 of the new PID namespace and only reaps orphans, and
   every run is born inside that namespace with a fresh private uid, a fresh tmpfs work dir, and
-  a kill of that uid at the end. A run of one unit of work (asserts, function calls) is one
-  fork, W itself (`single`); a stdin/stdout run is a supervisor H forking a W per case. When T's
+  a kill of that uid at the end. A function-call run is one fork, W itself (`single`); an
+  assert-style run is the judge J and the W it forks (`judge`); a stdin/stdout run is a
+  supervisor H forking a W per case. When T's
   host closes the socket, T exits, Z dies with it (PDEATHSIG), and the kernel kills everything
   left in the namespace.
 - `main` (direct mode) and the fallback when the shared setup is not possible (no root, a
@@ -21,7 +22,8 @@ import sys
 
 from . import isolate, single
 from .proto import (
-    PR_SET_PDEATHSIG, SIGKILL, UID_BASE, describe, host_pid, prctl, privileged, read_all, write_frame,
+    JUDGE_OFFSET, PR_SET_PDEATHSIG, SIGKILL, UID_BASE, describe, host_pid, prctl, privileged, read_frame,
+    write_frame,
 )
 from .supervisor import supervise
 
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 # import it pay for the import.
 PRELOAD = ("typing", "collections", "math", "re", "itertools", "functools", "heapq", "bisect", "string",
            "fractions", "decimal", "copy", "json", "resource", "_signal", "select", "time")
+SINGLE = (b"one", b"jud")  # requests for a run without a supervisor (see `serve`)
 ALIVE_FD = -1  # the template's end of its PID 1's lifeline, when it made a PID namespace
 REAPER = 0  # that PID 1's host pid
 
@@ -58,6 +61,10 @@ def launch(job: dict[str, Any], result_fd: int, out_fd: int) -> None:
             if active.get("mountns"):
                 if isolate.mount_shared_dirs(list(job["path"]), active):
                     isolate.mount_workdir(job["workdir"], job["limits"]["disk"], active)
+                    # We are PID 1 of the run's own PID namespace: a /proc of it hides the host's
+                    # processes (the kernel refuses where /proc is partly masked, as in some containers).
+                    if active.get("pidns") and isolate.mount_own_proc():
+                        active["procfs"] = True
             if "closed" not in active:
                 active["closed"] = [p for p in isolate.needed_paths(list(job["path"])) if isolate.closed_ancestor(p)]
             if root:
@@ -67,6 +74,7 @@ def launch(job: dict[str, Any], result_fd: int, out_fd: int) -> None:
                 else:
                     os.chown(job["workdir"], uid, uid)
                     job["uid"] = active["uid"] = uid
+                    job["judge_uid"] = uid + JUDGE_OFFSET
             active.pop("hidden", None)
             supervise(job, result_fd, out_fd, active)
         except BaseException as exc:  # noqa: BLE001 - reported, never raised
@@ -86,7 +94,9 @@ def main() -> None:
     prctl(PR_SET_PDEATHSIG, SIGKILL)
     if os.getppid() != parent:  # the host died before we could ask to die with it
         os._exit(70)
-    job = marshal.loads(read_all(0))
+    job = marshal.loads(read_frame(0))
+    if job["mode"] == "asserts":
+        job["units_fd"] = os.dup(0)  # the tests: read by the judge only (see judge.py)
     null = os.open("/dev/null", os.O_RDONLY)
     os.dup2(null, 0)
     os.close(null)
@@ -121,9 +131,8 @@ def prepare_shared() -> dict[str, Any] | None:
     extra = sys.argv[3:]  # site-packages dirs the code may import from
     if not isolate.mount_shared_dirs(extra, active) or active["closed"] or "/tmp" not in active["hidden"]:
         return None
-    # Work dirs go in a directory the sandbox uids cannot write (so no run can plant a symlink
-    # where a later run's work dir will be mounted), on the namespace's private /tmp.
-    os.mkdir(isolate.RUNS, 0o711)
+    if not isolate.build_root(extra, active):  # on the namespace's private /tmp
+        return None
     if active.get("ipcns"):
         isolate.mount_queues(active)
     active["shared"] = True
@@ -172,6 +181,7 @@ def run_shared(job: dict[str, Any], result_fd: int, out_fd: int, shared: dict[st
         write_frame(result_fd, {"t": "fatal", "err": "sandbox supervisor failed: %s" % describe(exc, job["limits"]),
                                 "infra": True})
         isolate.kill_uid(job["uid"])
+        isolate.kill_uid(job["judge_uid"])
     isolate.clean_run(job["uid"], shared)
 
 
@@ -179,6 +189,7 @@ def clean_after(pid: int, status: int, shared: dict[str, Any]) -> None:
     """T, on reaping an H that was killed (the host's backstop) before it cleaned up."""
     if os.WIFSIGNALED(status):
         isolate.kill_uid(UID_BASE + pid)
+        isolate.kill_uid(UID_BASE + JUDGE_OFFSET + pid)
         isolate.clean_run(UID_BASE + pid, shared)
 
 
@@ -191,8 +202,19 @@ def warm_up() -> None:
     of a process sets up more than later ones (~50 fewer pages copied by a run that compiles)."""
     exec(compile(WARM_UP, "<warm-up>", "exec", dont_inherit=True), {})  # noqa: S102 - our own constant
     c = isolate.libc()
-    for name in ("prctl", "mount", "umount2", "unshare", "shmctl", "msgctl", "semctl"):
+    for name in ("prctl", "mount", "umount2", "unshare", "shmctl", "msgctl", "semctl", "capset"):
         getattr(c, name)
+    # The judge's and the solution's first request and answer (json, the value codec).
+    import json
+
+    from . import values
+
+    sample = {"q": 1, "op": "call", "a": [{"__r": 0}, [1, 2.5, "x", None, True]], "k": {}, "t": 1.0}
+    line = json.dumps(sample).encode("ascii")
+    decoded = json.loads(line)
+    values.decode(values.encode(decoded["a"][1], lambda obj, depth: {"__r": 0}), int)
+    values.encode((1, {"a": [1]}, {2}, b"x"), lambda obj, depth: {"__r": 0})
+    values.plainish(object())
 
 
 def serve(sock_fd: int) -> None:
@@ -202,6 +224,7 @@ def serve(sock_fd: int) -> None:
 
     - b"run" + (job, result, output) fds: a supervisor H per run, which forks a W per unit;
     - b"one" + (job, reports, output, status) fds, shared mode only: W itself (see `single`);
+      b"jud" the same for assert-style tests: the judge J, which forks W (see `judge`);
       the reply carries a pidfd of W too, the host's way to kill it.
 
     EOF on the socket (the host is gone) ends the server, and every child has PDEATHSIG set, so
@@ -247,7 +270,7 @@ def serve(sock_fd: int) -> None:
                 os._exit(0)
             pid = _start(sock_fd, message, fds, shared)
             reply = pid.to_bytes(4, "little")
-            if pid > 0 and message == b"one":
+            if pid > 0 and message in SINGLE:
                 try:
                     pidfd = os.pidfd_open(pid)
                 except OSError:  # out of fds: we could not tell when it ends, so end it now
@@ -262,7 +285,7 @@ def serve(sock_fd: int) -> None:
                 supervisors.add(pid)
             for fd in fds:
                 os.close(fd)
-            if pid > 0 and message == b"one":
+            if pid > 0 and message in SINGLE:
                 socket.send_fds(sock, [reply], [pidfd])  # the host's handle to kill W by
             else:
                 sock.sendall(reply)
@@ -279,8 +302,8 @@ def serve(sock_fd: int) -> None:
 
 def _start(sock_fd: int, message: bytes, fds: list[int], shared: dict[str, Any] | None) -> int:
     """Fork the run a request asks for; its pid, or 0 for a malformed request."""
-    one = message == b"one"
-    if len(fds) != (4 if one else 3) or message not in (b"run", b"one") or (one and shared is None):
+    one = message in SINGLE
+    if len(fds) != (4 if one else 3) or message not in (b"run", *SINGLE) or (one and shared is None):
         return 0
     me = os.getpid()
     pid = os.fork()
@@ -298,10 +321,13 @@ def _start(sock_fd: int, message: bytes, fds: list[int], shared: dict[str, Any] 
         if ALIVE_FD < 0 and os.getppid() != me:
             os._exit(70)
         if one:
-            single.run(fds[0], fds[1], fds[2], fds[3], shared)  # type: ignore[arg-type]
+            single.run(fds[0], fds[1], fds[2], fds[3], shared, message == b"jud")  # type: ignore[arg-type]
         else:
-            job = marshal.loads(read_all(fds[0]))
-            os.close(fds[0])
+            job = marshal.loads(read_frame(fds[0]))
+            if job["mode"] == "asserts":
+                job["units_fd"] = fds[0]  # the tests: read by the judge only (see judge.py)
+            else:
+                os.close(fds[0])
             if shared is not None and job.get("namespaces", True):
                 run_shared(job, fds[1], fds[2], shared)
             else:

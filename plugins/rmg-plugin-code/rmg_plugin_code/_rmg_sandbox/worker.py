@@ -1,9 +1,11 @@
-"""W: the process that runs the untrusted code (forked by the supervisor, one per unit of work).
+"""W: the process that runs the untrusted code (forked by the template, the supervisor or the
+judge). `enter` is shared with the judge J, which gives up the same things before the tests run.
 
 It gives up everything before the code runs: root (a private uid of the run), new privileges
-(no setuid binaries), every inherited fd but its report pipe and stdio, the host's environment;
-then it sets the resource limits, runs the solution and the tests, and reports verdicts tagged
-with the run's nonce as JSON lines (see proto) on a pipe of their own."""
+(no setuid binaries), every inherited fd but its own pipes and stdio, the host's environment;
+then it sets the resource limits. For function calls and stdin/stdout it runs the solution
+and reports return values / a case's end as JSON lines (see proto), tagged with the run's
+nonce; for assert-style tests `solution.py` takes over (the tests run in J)."""
 
 from __future__ import annotations
 
@@ -89,24 +91,30 @@ def install_guards(netns: bool) -> None:
     sys.addaudithook(hook)
 
 
-def enter(job: dict[str, Any], report_fd: int, stdin_fd: int, stdout_fd: int, stderr_fd: int) -> None:
-    """Everything between fork and the first line of untrusted code."""
-    prctl(PR_SET_PDEATHSIG, SIGKILL)
+def enter(job: dict[str, Any], keep: int | tuple[int, ...], stdin_fd: int, stdout_fd: int, stderr_fd: int) -> None:
+    """Everything between fork and the first line of untrusted code (or of the tests, for the
+    judge): `keep` are the fds it keeps besides stdio (its report pipe, or its pipes to the judge)."""
     for target, fd in ((0, stdin_fd), (1, stdout_fd), (2, stderr_fd)):
         if fd != target:
             os.dup2(fd, target)
-    # Only stdio and the report pipe stay open: no host pipe, socket or template fd leaks in.
-    os.closerange(3, report_fd)
-    os.closerange(report_fd + 1, 1 << 16)
+    # Only stdio and `keep` stay open: no host pipe, socket or template fd leaks in.
+    low = 3
+    for fd in sorted((keep,) if isinstance(keep, int) else keep):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, 1 << 16)
     if job.get("uid"):
         drop_privileges(job["uid"])
     elif job.get("userns"):
         drop_capabilities()
+    prctl(PR_SET_PDEATHSIG, SIGKILL)  # after the uid change, which clears it
     prctl(PR_SET_NO_NEW_PRIVS, 1)
     os.chdir(job["workdir"])
-    set_environment(job["env"])
+    if job.get("guards", True):  # not for the judge: no untrusted code runs there, its environment
+        set_environment(job["env"])  # is the template's (scrubbed too), and no audit hook is needed
     limit_self(job["limits"])
-    install_guards(job["netns"])
+    if job.get("guards", True):
+        install_guards(job["netns"])
 
 
 def run_worker(job: dict[str, Any], report_fd: int, nonce: int, case: int | None) -> None:
@@ -161,14 +169,16 @@ def run_worker(job: dict[str, Any], report_fd: int, nonce: int, case: int | None
     os._exit(0)
 
 
-def _timer(test_timeout: float) -> Callable[[Callable[[], Any]], Any]:
-    """A wrapper that limits one call to `test_timeout` seconds with SIGALRM (best effort: the
-    supervisor enforces the total limit whatever the code does with the signal)."""
+def _timer(test_timeout: float) -> Callable[..., Any]:
+    """A wrapper that limits one call to `test_timeout` seconds (or the `seconds` given) with
+    SIGALRM (best effort: the supervisor, or the host, enforces the total limit whatever the
+    code does with the signal)."""
+    current = ["test exceeded its %gs time limit" % test_timeout]
     try:
         import _signal
 
         def on_alarm(signum: int, frame: Any) -> None:
-            raise TimeoutError("test exceeded its %gs time limit" % test_timeout)
+            raise TimeoutError(current[0])
 
         _signal.signal(_signal.SIGALRM, on_alarm)
         timer = _signal.setitimer
@@ -176,13 +186,15 @@ def _timer(test_timeout: float) -> Callable[[Callable[[], Any]], Any]:
     except Exception:  # noqa: BLE001
         timer = None
 
-    def timed(func: Callable[[], Any]) -> Any:
-        if timer is not None and test_timeout:
-            timer(real, test_timeout)
+    def timed(func: Callable[[], Any], seconds: float | None = None, message: str | None = None) -> Any:
+        limit = test_timeout if seconds is None else seconds
+        current[0] = message or "test exceeded its %gs time limit" % limit
+        if timer is not None and limit:
+            timer(real, limit)
         try:
             return func()
         finally:
-            if timer is not None and test_timeout:
+            if timer is not None and limit:
                 timer(real, 0)
 
     return timed
@@ -229,15 +241,33 @@ def _run_calls(job: dict[str, Any], namespace: dict[str, Any], timed: Any, repor
     if not callable(target):
         report({"t": "setup", "err": "the solution defines no function %r" % fn_name})
         os._exit(0)
+    import time
+
+    end = time.monotonic() + limits["wall"] - 0.1  # one budget for all the calls (the host's clock started first)
+    stopped = None
     for index, (args, kwargs) in enumerate(job["calls"]):
+        left = end - time.monotonic()
+        if stopped is None and left <= 0:
+            stopped = "the total time limit of %gs was used up" % limits["wall"]
+        if stopped is not None:
+            report({"t": "test", "i": index, "err": "not run: " + stopped, "value": None})
+            continue
+        timed_out = False
         try:
-            value = plain(timed(lambda: target(*args, **kwargs)))
+            capped = not limits["test"] or left < limits["test"]
+            message = "the total time limit of %gs was exceeded" % limits["wall"] if capped else None
+            value = plain(timed(lambda: target(*args, **kwargs), min(limits["test"] or left, left), message))
             err = None
         except BaseException as exc:  # noqa: BLE001
             value, err = None, describe(exc, limits)
+            timed_out = isinstance(exc, TimeoutError) and "time limit" in err
         if os.getpid() != me:
             os._exit(0)
         report({"t": "test", "i": index, "err": err, "value": value})
+        if err is not None and job.get("stop_first_failure"):
+            stopped = "an earlier test failed (all or nothing: the score cannot change)"
+        elif timed_out and job.get("stop_after_timeout"):
+            stopped = "an earlier test exceeded its time limit"
 
 
 def plain(value: Any, depth: int = 0) -> Any:
