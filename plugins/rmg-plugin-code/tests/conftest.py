@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
-DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "code"
+from rmg.testing.data import data_dir
+
+__all__ = ["data_dir", "sandbox_processes"]
 
 
 def sandbox_processes() -> list[int]:
@@ -32,8 +34,8 @@ def sandbox_processes() -> list[int]:
 
 
 @pytest.fixture(scope="session")
-def humaneval() -> list[dict[str, Any]]:
-    path = DATA / "HumanEval.jsonl.gz"
+def humaneval(data_dir: Path) -> list[dict[str, Any]]:
+    path = data_dir / "code" / "HumanEval.jsonl.gz"
     if not path.exists():
         pytest.fail(f"missing shared data: {path}")
     with gzip.open(path, "rt") as f:
@@ -41,8 +43,8 @@ def humaneval() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="session")
-def mbpp() -> list[dict[str, Any]]:
-    path = DATA / "sanitized-mbpp.json"
+def mbpp(data_dir: Path) -> list[dict[str, Any]]:
+    path = data_dir / "code" / "sanitized-mbpp.json"
     if not path.exists():
         pytest.fail(f"missing shared data: {path}")
     return json.loads(path.read_text())

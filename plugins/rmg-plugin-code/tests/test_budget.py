@@ -10,7 +10,7 @@ import time
 
 import pytest
 import rmg
-from rmg.core.registry import get_reward_class
+from rmg import get_reward_class
 
 LOOP = "def f(x):\n    while True:\n        pass\n"
 SIX = range(6)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import rmg
-from rmg.core.registry import get_reward_class
+from rmg import get_reward_class
 
 from rmg_plugin_code.extract import extract_code
 

@@ -16,13 +16,13 @@ import sys
 
 import pytest
 import rmg
-from rmg.core.registry import get_reward_class
+from rmg import get_reward_class
 
 from rmg_plugin_code import sandbox
 
 SCRIPT = r"""
 import json, os, rmg, rmg_plugin_code
-from rmg.core.registry import get_reward_class
+from rmg import get_reward_class
 from rmg_plugin_code import sandbox
 tests = {"tests": ["assert f(1) == 2"]}
 good = "def f(x):\n    return x + 1\n"

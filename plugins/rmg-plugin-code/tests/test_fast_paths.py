@@ -10,7 +10,7 @@ import time
 from types import CodeType
 
 import rmg
-from rmg.core.registry import get_reward_class
+from rmg import get_reward_class
 
 from rmg_plugin_code import forkserver, sandbox
 from rmg_plugin_code.cases import plan_from_reference

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import rmg
-from rmg.core.registry import get_reward_class
+from rmg import get_reward_class
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the judge's own uid and the private root need root")
 

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import rmg
-from rmg.core.registry import get_reward_class
+from rmg import get_reward_class
 
 from conftest import sandbox_processes
 

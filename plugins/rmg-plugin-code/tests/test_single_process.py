@@ -11,7 +11,7 @@ import time
 
 import pytest
 import rmg
-from rmg.core.registry import get_reward_class
+from rmg import get_reward_class
 
 from conftest import sandbox_processes
 from rmg_plugin_code import forkserver

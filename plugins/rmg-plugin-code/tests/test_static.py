@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import rmg
-from rmg.core.registry import get_reward_class
+from rmg import get_reward_class
 
 from rmg_plugin_code.patch import changed_lines
 
