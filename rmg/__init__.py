@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "RewardStatus": "rmg.core.schema",
     "Dimension": "rmg.core.schema",
     "ScoredSample": "rmg.core.schema",
+    "BestOfN": "rmg.core.schema",
     # rewards
     "Reward": "rmg.core.reward",
     "Mode": "rmg.core.reward",
@@ -45,6 +46,9 @@ _EXPORTS: dict[str, str] = {
     "aevaluate": "rmg.core.runner",
     "best_of_n": "rmg.core.runner",
     "rank": "rmg.core.runner",
+    "score_group": "rmg.core.runner",
+    "FieldMap": "rmg.core.rows",
+    "row_to_sample": "rmg.core.rows",
     # LLM judges and model access
     "JudgeReward": "rmg.judges",
     "JudgeDefinition": "rmg.judges",
@@ -82,8 +86,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from rmg.core.plugins import PluginHost, get_host
     from rmg.core.registry import RegistryError, UnknownReward, create_reward, list_rewards
     from rmg.core.reward import InvalidInput, Kind, Mode, Reward, reward
-    from rmg.core.runner import Runner, aevaluate, best_of_n, evaluate, rank
+    from rmg.core.rows import FieldMap, row_to_sample
+    from rmg.core.runner import Runner, aevaluate, best_of_n, evaluate, rank, score_group
     from rmg.core.schema import (
+        BestOfN,
         Candidate,
         Dimension,
         Message,
