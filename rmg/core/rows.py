@@ -25,7 +25,7 @@ from typing import Any
 
 from .schema import Sample
 
-__all__ = ["ALIASES", "FIELD_NAMES", "PAIR_ALIASES", "FieldMap", "label_index", "row_to_sample"]
+__all__ = ["ALIASES", "FIELD_HELP", "FIELD_NAMES", "PAIR_ALIASES", "FieldMap", "label_index", "row_to_sample"]
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "uid", "task_id", "question_id"),
@@ -49,6 +49,16 @@ PAIR_ALIASES: tuple[tuple[str, str], ...] = (
 )
 
 FIELD_NAMES: tuple[str, ...] = tuple(ALIASES)
+
+# What each `--<name>-field` flag (and `<name>_field=` keyword) says, where the default text is not enough.
+FIELD_HELP: dict[str, str] = {
+    "responses": "Row field holding the list of responses, or several fields holding one each, "
+    "comma-separated (e.g. output_1,output_2).",
+    "chosen": "Row field holding the preferred response (a string or a list of variants); "
+    "with --rejected-field the row's responses are chosen + rejected.",
+    "rejected": "Row field holding the dispreferred response (a string or a list of variants).",
+    "label": "Row field saying which of two responses is preferred (1 or 2, A or B, A>B or B>A).",
+}
 
 
 @dataclass(frozen=True)
