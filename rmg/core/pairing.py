@@ -11,9 +11,11 @@ GRPO groups have more, so the runner splits them into two-response comparisons, 
   (a win 1, a tie 0.5) over its n - 1 comparisons: the "average of pairwise wins" group score.
 - "vote": all pairs, then 1.0 for the response(s) with the most wins and 0.0 for the others.
 
-A comparison that fails fails both of its responses (named in the error): they are never chosen
-and never count as losers by default. The other responses keep their scores. Token usage of
-every comparison is summed on the first response's result, so summing usage counts each call once.
+A failed comparison is never a loss. With all pairs (and vote) a response scores over the
+comparisons that were scored, and lists the failed ones in `details["failed_comparisons"]` and its
+reason; a response none of whose comparisons was scored fails (naming the pair and the error). In a
+tournament a failed match fails both of its responses (they are never chosen). Token usage of every
+comparison is summed on the first response's result, so summing usage counts each call once.
 """
 
 from __future__ import annotations
@@ -84,28 +86,37 @@ async def _all_pairs(
     pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
     calls = list(await asyncio.gather(*(judge_pair(_pair(sample, i, j)) for i, j in pairs)))
     wins = [0.0] * n
-    failed: dict[int, RewardResult] = {}
+    compared = [0] * n
+    failures: list[list[tuple[int, int, RewardResult]]] = [[] for _ in range(n)]
     for (i, j), (ri, rj) in zip(pairs, calls):
-        for k, other, r in ((i, j, ri), (j, i, rj)):
-            if not r.ok:
-                failed.setdefault(k, _failure(pairing, min(k, other), max(k, other), r))
+        bad = ri if not ri.ok else rj if not rj.ok else None
+        for k, r in ((i, ri), (j, rj)):
+            if bad is not None:
+                failures[k].append((i, j, bad))
             else:
                 wins[k] += r.score or 0.0
+                compared[k] += 1
     cost = len(pairs)
-    top = max((wins[k] for k in range(n) if k not in failed), default=0.0)
+    top = max((wins[k] / compared[k] for k in range(n) if compared[k]), default=0.0)
     out = []
     for k in range(n):
-        if k in failed:
-            out.append(failed[k])
+        if not compared[k]:
+            i, j, bad = failures[k][0]
+            out.append(_failure(pairing, i, j, bad))
             continue
-        details: dict[str, Any] = {"pairing": pairing, "comparisons": cost, "wins": wins[k], "compared": n - 1}
+        share = wins[k] / compared[k]
+        details: dict[str, Any] = {"pairing": pairing, "comparisons": cost, "wins": wins[k], "compared": compared[k]}
+        note = ""
+        if failures[k]:
+            details["failed_comparisons"] = [[i, j] for i, j, _ in failures[k]]
+            note = f"; {len(failures[k])} comparison(s) failed and are left out"
         if pairing == "vote":
-            score = 1.0 if wins[k] == top else 0.0
-            reason = f"{wins[k]:g} wins of {n - 1}; " + ("the most: voted best" if score else f"the most is {top:g}")
+            score = 1.0 if share == top else 0.0
+            reason = f"{wins[k]:g} wins of {compared[k]}; " + ("the most: voted best" if score else "not the most")
         else:
-            score = wins[k] / (n - 1)
-            reason = f"won {wins[k]:g} of {n - 1} comparisons (all pairs, {cost} in all)"
-        out.append(RewardResult(score=score, reason=reason, details=details))
+            score = share
+            reason = f"won {wins[k]:g} of {compared[k]} comparisons (all pairs, {cost} in all)"
+        out.append(RewardResult(score=score, reason=reason + note, details=details))
     return out, calls
 
 
