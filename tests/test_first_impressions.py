@@ -20,7 +20,9 @@ import rmg
 
 
 def _names() -> list[str]:
-    return [r.name for r in rmg.list_rewards()]
+    """The installed rewards, as a fresh `rmg` process sees them (this process may have registered more)."""
+    out = subprocess.run([*RMG, "list", "--json"], capture_output=True, text=True, check=True, timeout=120).stdout
+    return [r["name"] for r in json.loads(out)]
 
 
 def test_list_at_80_columns_keeps_names_whole_and_one_line_per_reward(run_rmg: RunRmg) -> None:

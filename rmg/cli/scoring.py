@@ -43,7 +43,7 @@ class Summary:
         self.rows += 1
         for result in scored.results:
             self.statuses[result.status.value] += 1
-            if result.ok:
+            if result.ok and result.score is not None:
                 self.score_sum += result.score
                 self.scored += 1
             for key, value in (result.usage or {}).items():

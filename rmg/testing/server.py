@@ -33,7 +33,7 @@ _PRINCIPLES = re.compile(r"<(\d+) numbers, one per principle")
 
 def _prompt(request: dict[str, Any]) -> str:
     messages = request.get("messages") or []
-    parts = [m.get("content") for m in messages if isinstance(m, dict) and isinstance(m.get("content"), str)]
+    parts = [str(m["content"]) for m in messages if isinstance(m, dict) and isinstance(m.get("content"), str)]
     return parts[-1] if parts else ""
 
 
