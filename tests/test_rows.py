@@ -161,3 +161,21 @@ def test_rmbench_rows_with_a_pointwise_reward_compare_every_chosen_with_every_re
                 ties += c == r
     line = next(x for x in proc.stderr.splitlines() if "preferred response won" in x)
     assert f"{wins} of {9 * len(rows)} comparisons; {ties} ties" in line
+
+
+def test_aevaluate_and_best_of_n_take_the_same_rows_and_field_options() -> None:
+    import asyncio
+
+    rows = [{"question": "2+2?", "attempt": "\\boxed{4}", "gold": "4"}, {"question": "1+1?", "attempt": "3", "gold": "2"}]
+
+    async def main() -> list[float | None]:
+        return [s.result.score async for s in rmg.aevaluate("math.accuracy", rows, response_field="attempt", workers=1)]
+
+    assert asyncio.run(main()) == [1.0, 0.0]
+    best = rmg.best_of_n("math.accuracy", {"outs": ["3", "\\boxed{4}"], "gold": "4"}, responses_field="outs", workers=1)
+    assert best.index == 1
+
+
+def test_a_dumped_sample_reads_back_as_the_same_sample() -> None:
+    sample = rmg.Sample.of(["a", "bb"], prompt="p", reference="r", task="t", id=3, source_file="x.jsonl")
+    assert row_to_sample(sample.model_dump()) == sample
