@@ -166,7 +166,10 @@ def test_rmbench_rows_with_a_pointwise_reward_compare_every_chosen_with_every_re
 def test_aevaluate_and_best_of_n_take_the_same_rows_and_field_options() -> None:
     import asyncio
 
-    rows = [{"question": "2+2?", "attempt": "\\boxed{4}", "gold": "4"}, {"question": "1+1?", "attempt": "3", "gold": "2"}]
+    rows = [
+        {"question": "2+2?", "attempt": "\\boxed{4}", "gold": "4"},
+        {"question": "1+1?", "attempt": "3", "gold": "2"},
+    ]
 
     async def main() -> list[float | None]:
         return [s.result.score async for s in rmg.aevaluate("math.accuracy", rows, response_field="attempt", workers=1)]

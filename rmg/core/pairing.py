@@ -160,4 +160,3 @@ async def _tournament(
         reason = f"won {won[k]} of {rounds} knockout rounds{champion}; {cost} comparisons in all"
         out.append(RewardResult(score=won[k] / rounds, reason=reason, details=details))
     return out, calls
-
