@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "RewardStatus": "rmg.core.schema",
     "Dimension": "rmg.core.schema",
     "ScoredSample": "rmg.core.schema",
+    "BestOfN": "rmg.core.schema",
     # rewards
     "Reward": "rmg.core.reward",
     "Mode": "rmg.core.reward",
@@ -44,8 +45,11 @@ _EXPORTS: dict[str, str] = {
     "Runner": "rmg.core.runner",
     "evaluate": "rmg.core.runner",
     "aevaluate": "rmg.core.runner",
-    "best_of_n": "rmg.core.runner",
-    "rank": "rmg.core.runner",
+    "best_of_n": "rmg.core.selection",
+    "rank": "rmg.core.selection",
+    "score_group": "rmg.core.selection",
+    "FieldMap": "rmg.core.rows",
+    "row_to_sample": "rmg.core.rows",
     # LLM judges and model access
     "JudgeReward": "rmg.judges",
     "JudgeDefinition": "rmg.judges",
@@ -72,8 +76,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from rmg.core.plugins import PluginHost, get_host
     from rmg.core.registry import RegistryError, UnknownReward, create_reward, get_reward_class, list_rewards
     from rmg.core.reward import InvalidInput, Kind, Mode, Reward, reward
-    from rmg.core.runner import Runner, aevaluate, best_of_n, evaluate, rank
+    from rmg.core.rows import FieldMap, row_to_sample
+    from rmg.core.runner import Runner, aevaluate, evaluate
     from rmg.core.schema import (
+        BestOfN,
         Candidate,
         Dimension,
         Message,
@@ -83,6 +89,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         ScoredSample,
         Step,
     )
+    from rmg.core.selection import best_of_n, rank, score_group
     from rmg.core.spec import SpecError, parse_spec
     from rmg.judges import JudgeDefinition, JudgeDefinitionError, JudgeReward, judge_class
     from rmg.llm import create_chat_model

@@ -92,7 +92,7 @@ def test_list_show_and_best_of_n(run_rmg: RunRmg, testkit_path: Path, tmp_path: 
     (tmp_path / "bon.jsonl").write_text(json.dumps({"prompt": "p", "responses": ["a", "abc", "ab"]}) + "\n")
     run_rmg("best-of-n", "testkit.length", "bon.jsonl", "-o", "best.jsonl", plugins=[testkit_path], check=True)
     row = json.loads((tmp_path / "best.jsonl").read_text())
-    assert row["best"]["index"] == 1 and row["best"]["response"] == "abc"
+    assert [(b["index"], b["response"]) for b in row["best"]] == [(1, "abc")]
     assert [r["score"] for r in row["reward"]] == [0.01, 0.03, 0.02]
 
 

@@ -22,12 +22,15 @@ from rmg.core.schema import ScoredSample
 def best_of_n_command(spec: str, input_path: str, output: str | None, keep: int, **options: Any) -> None:
     """For each row with several "responses", score them all and record the best in "best".
 
-    "best" holds the kept responses in rank order: {"index", "response", "score"}; responses whose
-    scoring failed are never chosen while one scored ok.
+    "best" is always a list, best first, of at most N {"index", "response", "score", "status"}
+    ("index" is the response's position in the row); only responses that scored ok are kept, so it
+    is empty when every response failed. With a pairwise reward and more than two responses, set
+    --pairing (tournament: n-1 comparisons; all_pairs: n(n-1)/2).
     """
     out = Path(output) if output else default_output(input_path).with_suffix(".best.jsonl")
 
     def pick(row: dict[str, Any], scored: ScoredSample) -> dict[str, Any]:
+        kept = [i for i in scored.ranking if scored.results[i].ok and i < len(scored.sample.candidates)]
         best = [
             {
                 "index": i,
@@ -35,9 +38,8 @@ def best_of_n_command(spec: str, input_path: str, output: str | None, keep: int,
                 "score": scored.results[i].score,
                 "status": scored.results[i].status.value,
             }
-            for i in scored.ranking[:keep]
-            if i < len(scored.sample.candidates)
+            for i in kept[: max(keep, 1)]
         ]
-        return {**row, "best": best[0] if keep == 1 and best else best}
+        return {**row, "best": best}
 
     score_file(spec, input_path, out, options, row_hook=pick)

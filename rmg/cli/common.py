@@ -43,6 +43,13 @@ def runner_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--model", default=None, help="Judge model name."),
         click.option("--base-url", default=None, help="OpenAI-compatible endpoint for judges."),
         click.option("--no-cache", is_flag=True, help="Do not use the on-disk LLM response cache."),
+        click.option(
+            "--pairing",
+            type=click.Choice(["tournament", "all_pairs", "vote"]),
+            default=None,
+            help="How a pairwise reward scores more than 2 responses: tournament (n-1 comparisons), "
+            "all_pairs (n(n-1)/2; each scores its share of wins) or vote (all pairs; 1 for the most wins).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -80,6 +87,7 @@ def make_runner(spec: str, options: dict[str, Any]) -> Any:
             concurrency=options.get("concurrency") or 64,
             timeout=options.get("timeout"),
             model_processes=options.get("model_processes") or 1,
+            pairing=options.get("pairing"),
         )
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from None

@@ -29,5 +29,9 @@ def install_command(packages: tuple[str, ...], editable: tuple[str, ...], upgrad
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
 def uninstall_command(packages: tuple[str, ...], yes: bool) -> None:
     """Uninstall plugins from rmg's environment."""
+    if not yes and not sys.stdin.isatty():
+        # pip would ask "Proceed (Y/n)?" and die with an EOFError traceback on a closed stdin.
+        names = " ".join(packages)
+        raise click.UsageError(f"no terminal to confirm on: run `rmg uninstall -y {names}` to uninstall without asking")
     args = [sys.executable, "-m", "pip", "uninstall", *(["-y"] if yes else []), *packages]
     raise SystemExit(subprocess.call(args))

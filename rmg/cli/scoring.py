@@ -20,6 +20,8 @@ from rmg.core.dataset import (
     result_to_json,
     row_to_sample,
 )
+from rmg.core.preference import PreferenceTally
+from rmg.core.rows import FIELD_HELP, FIELD_NAMES
 from rmg.core.schema import ScoredSample
 
 RowHook = Callable[[dict[str, Any], ScoredSample], dict[str, Any]]
@@ -35,16 +37,18 @@ class Summary:
     scored: int = 0
     usage: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    preference: PreferenceTally = field(default_factory=PreferenceTally)
 
     def add(self, scored: ScoredSample) -> None:
         self.rows += 1
         for result in scored.results:
             self.statuses[result.status.value] += 1
-            if result.ok:
+            if result.ok and result.score is not None:
                 self.score_sum += result.score
                 self.scored += 1
             for key, value in (result.usage or {}).items():
                 self.usage[key] += value
+        self.preference.add(scored)
 
 
 def default_output(input_path: str) -> Path:
@@ -221,6 +225,8 @@ def print_summary(summary: Summary, output: Path, spec_text: str) -> None:
     table.add_row("bad lines skipped", f"{len(summary.bad_lines):,}")
     mean = summary.score_sum / summary.scored if summary.scored else float("nan")
     table.add_row("mean score (ok results)", f"{mean:.4f}")
+    if summary.preference.rows:
+        table.add_row("preferred response won", summary.preference.describe())
     table.add_row("status", ", ".join(f"{k}: {v:,}" for k, v in sorted(summary.statuses.items())) or "-")
     rate = summary.rows / summary.seconds if summary.seconds else 0.0
     table.add_row("throughput", f"{rate:,.1f} rows/s ({summary.seconds:.1f} s)")
@@ -247,13 +253,13 @@ def dataset_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ]
     ):
         func = option(func)
-    for name in ("steps", "task", "reference", "responses", "response", "prompt", "id"):
+    for name in reversed(FIELD_NAMES):
         func = click.option(
             f"--{name}-field",
             f"{name}_field",
             default=None,
             metavar="PATH",
-            help=f"Row field holding the {name} (dotted path, e.g. reward_model.ground_truth).",
+            help=FIELD_HELP.get(name, f"Row field holding the {name} (dotted path, e.g. reward_model.ground_truth)."),
         )(func)
     return func
 

@@ -13,6 +13,7 @@ def show_command(name: str) -> None:
     """Show a reward's description, parameters (type, default), an example row and notes."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from rmg.core.registry import RegistryError, get_reward_class, list_rewards
 
@@ -33,7 +34,8 @@ def show_command(name: str) -> None:
             table.add_column(column, overflow="fold")
         for p in params:
             default = "(required)" if p["required"] else json.dumps(p["default"], default=str)
-            table.add_row(p["name"], p["type"], default, p["description"])
+            # Text cells, never markup: a type or description may hold brackets (Literal['a'], [0, 1]).
+            table.add_row(*(Text(str(v)) for v in (p["name"], p["type"], default, p["description"])))
         console.print(table)
     else:
         console.print("Parameters: none")

@@ -112,7 +112,7 @@ def _combine(labels: list[str], weights: list[float], results: list[RewardResult
         label, first = failed[0]
         message = "; ".join(f"{lab}: {r.status.value}: {r.error or r.reason}" for lab, r in failed)
         return RewardResult(status=first.status, error=message, reason=message, dimensions=dimensions, usage=usage)
-    score = sum(w * r.score for w, r in zip(weights, results))
+    score = sum(w * (r.score or 0.0) for w, r in zip(weights, results))  # every part is ok, so scored
     reason = "; ".join(f"{lab}={r.score:g}" + (f" ({r.reason})" if r.reason else "") for lab, r in zip(labels, results))
     return RewardResult(score=score, reason=reason, dimensions=dimensions, usage=usage)
 
@@ -120,7 +120,7 @@ def _combine(labels: list[str], weights: list[float], results: list[RewardResult
 async def _gate(node: Gate, sample: Sample, leaf_eval: LeafEvaluator) -> list[RewardResult]:
     gate_label = describe(node.condition)
     gates = await evaluate_node(node.condition, sample, leaf_eval)
-    passed = [g.ok and g.score >= node.threshold for g in gates]
+    passed = [g.score is not None and g.score >= node.threshold for g in gates]  # only ok results have a score
     then = await evaluate_node(node.then, sample, leaf_eval) if any(passed) else []
     out = []
     for i, g in enumerate(gates):

@@ -81,7 +81,10 @@ class Reward(BaseModel):
         if n == 0:
             return "the sample has no response to score"
         if self.active_mode is Mode.pairwise and n != 2:
-            return f"a pairwise reward needs exactly 2 responses, got {n}"
+            return (
+                f"a pairwise reward needs exactly 2 responses, got {n}; to compare more, set pairing "
+                f"(--pairing): 'tournament' ({n - 1} comparisons) or 'all_pairs' ({n * (n - 1) // 2})"
+            )
         if self.active_mode is Mode.listwise and n < 2:
             return f"a listwise reward needs at least 2 responses, got {n}"
         return None

@@ -20,18 +20,21 @@ import queue
 import threading
 from collections import deque
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any, AsyncIterable, AsyncIterator, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, AsyncIterable, AsyncIterator, Iterable, Iterator, TypedDict
 
-from pydantic import ValidationError
-
+from .aio import LoopSemaphores
 from .compose import Leaf, Node, evaluate_node, iter_leaves
 from .dispatch import ModelProcessPool, check_picklable
-from .aio import LoopSemaphores
-from .reward import Kind, Reward
+from .pairing import Pairing, check_pairing, score_in_pairs
+from .reward import Kind, Mode, Reward
+from .rows import FieldMap, row_to_sample
 from .schema import RewardResult, RewardStatus, Sample, ScoredSample
 from .spec import parse_spec
 
-__all__ = ["Runner", "aevaluate", "best_of_n", "evaluate", "rank"]
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+__all__ = ["Runner", "RunnerOptions", "aevaluate", "evaluate"]
 
 DEFAULT_TIMEOUT = 30.0  # rule rewards: a CPU check that needs longer is stuck
 DEFAULT_MODEL_TIMEOUT = 300.0  # model rewards: a judge call may retry with backoff and reason at length
@@ -53,6 +56,29 @@ def _run_in_worker(index: int, sample: Sample) -> list[RewardResult]:
     return _worker_rewards[index].evaluate(sample)
 
 
+class RunnerOptions(TypedDict, total=False):
+    """The keyword arguments of `Runner`, which `evaluate`, `aevaluate`, `rank` and `best_of_n` pass on."""
+
+    params: dict[str, Any] | None
+    soft_params: dict[str, Any] | None
+    workers: int | None
+    concurrency: int
+    timeout: float | None
+    max_pending: int | None
+    model_processes: int
+    pairing: Pairing | None
+    id_field: str | None
+    prompt_field: str | None
+    response_field: str | None
+    responses_field: str | None
+    reference_field: str | None
+    task_field: str | None
+    steps_field: str | None
+    chosen_field: str | None
+    rejected_field: str | None
+    label_field: str | None
+
+
 class Runner:
     """Holds the parsed spec, the process pool and the limits; reusable across batches.
 
@@ -61,6 +87,12 @@ class Runner:
     process (no hard budget: for debugging only).
     `model_processes=N` (N > 1) makes model-reward calls from N child processes (see `rmg.core.dispatch`):
     worth it only when this process's CPU is the bound, i.e. hundreds of calls/s to a fast endpoint.
+
+    Samples may be `Sample`s or dict rows, read exactly as `rmg score` reads file rows
+    (`rmg.core.rows`); `<name>_field="dotted.path"` says where a field lives, as the CLI's
+    `--<name>-field` flags do. `pairing` lets a pairwise reward score more than two responses:
+    "tournament" (n - 1 comparisons), "all_pairs" (n(n-1)/2, each response scores its share of wins)
+    or "vote" (all pairs; 1.0 for the responses with the most wins); see `rmg.core.pairing`.
     """
 
     def __init__(
@@ -74,7 +106,31 @@ class Runner:
         timeout: float | None = None,
         max_pending: int | None = None,
         model_processes: int = 1,
+        pairing: Pairing | None = None,
+        id_field: str | None = None,
+        prompt_field: str | None = None,
+        response_field: str | None = None,
+        responses_field: str | None = None,
+        reference_field: str | None = None,
+        task_field: str | None = None,
+        steps_field: str | None = None,
+        chosen_field: str | None = None,
+        rejected_field: str | None = None,
+        label_field: str | None = None,
     ) -> None:
+        self.fields = FieldMap(
+            id=id_field,
+            prompt=prompt_field,
+            response=response_field,
+            responses=responses_field,
+            reference=reference_field,
+            task=task_field,
+            steps=steps_field,
+            chosen=chosen_field,
+            rejected=rejected_field,
+            label=label_field,
+        )
+        self.pairing = check_pairing(pairing)
         self.node: Node = parse_spec(spec, params, soft=soft_params)
         self.leaves: list[Leaf] = list(iter_leaves(self.node))
         self.workers = (os.cpu_count() or 1) if workers is None else workers
@@ -137,6 +193,11 @@ class Runner:
 
     # -- evaluating one leaf ---------------------------------------------------------------------
     async def _leaf(self, leaf: Leaf, sample: Sample) -> list[RewardResult]:
+        if self.pairing and leaf.reward.active_mode is Mode.pairwise and len(sample.candidates) > 2:
+            return await score_in_pairs(sample, lambda pair: self._one_leaf(leaf, pair), self.pairing)
+        return await self._one_leaf(leaf, sample)
+
+    async def _one_leaf(self, leaf: Leaf, sample: Sample) -> list[RewardResult]:
         reward = leaf.reward
         n = max(len(sample.candidates), 1)
         if reward.kind is Kind.rule and self.workers > 0:
@@ -176,7 +237,7 @@ class Runner:
 
     async def ascore(self, sample: Sample | dict[str, Any] | Exception, index: int = 0) -> ScoredSample:
         """Score one sample (an exception in its place is reported as an invalid input)."""
-        parsed = _as_sample(sample)
+        parsed = _as_sample(sample, self.fields)
         if isinstance(parsed, ScoredSample):
             return parsed.model_copy(update={"index": index})
         results = await evaluate_node(self.node, parsed, self._leaf)
@@ -253,19 +314,19 @@ class Runner:
                     pass
 
 
-def _as_sample(sample: Sample | dict[str, Any] | Exception) -> Sample | ScoredSample:
+def _as_sample(sample: Sample | dict[str, Any] | Exception, fields: FieldMap) -> Sample | ScoredSample:
     if isinstance(sample, Sample):
         return sample
-    if isinstance(sample, Exception):
-        # A row the caller could not turn into a sample: it still gets its place in the output.
-        failure = RewardResult.failure(RewardStatus.invalid_input, str(sample))
-        return ScoredSample(index=0, sample=Sample(), results=[failure])
-    try:
-        return Sample.model_validate(sample)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        failure = RewardResult.failure(RewardStatus.invalid_input, f"invalid sample: {problems}")
-        return ScoredSample(index=0, sample=Sample(metadata={"input": repr(sample)[:500]}), results=[failure])
+    if not isinstance(sample, Exception):
+        # A dict is a dataset row, read as `rmg score` reads a file's rows.
+        try:
+            return row_to_sample(sample, fields)
+        except ValueError as exc:
+            failure = RewardResult.failure(RewardStatus.invalid_input, f"invalid row: {exc}")
+            return ScoredSample(index=0, sample=Sample(metadata={"input": repr(sample)[:500]}), results=[failure])
+    # A row the caller could not turn into a sample: it still gets its place in the output.
+    failure = RewardResult.failure(RewardStatus.invalid_input, str(sample))
+    return ScoredSample(index=0, sample=Sample(), results=[failure])
 
 
 async def _aenumerate(samples: Any) -> AsyncIterator[tuple[int, Any]]:
@@ -280,37 +341,29 @@ async def _aenumerate(samples: Any) -> AsyncIterator[tuple[int, Any]]:
             index += 1
 
 
-def evaluate(spec: Any, samples: Iterable[Sample | dict[str, Any]], **options: Any) -> Iterator[ScoredSample]:
+def evaluate(
+    spec: Any, samples: Iterable[Sample | dict[str, Any]], **options: Unpack[RunnerOptions]
+) -> Iterator[ScoredSample]:
     """Score samples with a spec; yields a `ScoredSample` per input, in input order.
 
-    Options are those of `Runner` (params, workers, concurrency, timeout, max_pending).
+    Samples are `Sample`s or dict rows (read as `rmg score` reads a file's rows). Options are those
+    of `Runner`: params, workers, concurrency, timeout, max_pending, model_processes, pairing, and
+    the field options id_field, prompt_field, response_field, responses_field, reference_field,
+    task_field, steps_field, chosen_field, rejected_field, label_field.
     """
     with Runner(spec, **options) as runner:
         yield from runner.stream(samples)
 
 
 async def aevaluate(
-    spec: Any, samples: Iterable[Sample | dict[str, Any]] | AsyncIterable[Sample | dict[str, Any]], **options: Any
+    spec: Any,
+    samples: Iterable[Sample | dict[str, Any]] | AsyncIterable[Sample | dict[str, Any]],
+    **options: Unpack[RunnerOptions],
 ) -> AsyncIterator[ScoredSample]:
-    """Async twin of `evaluate`, for code already inside an event loop."""
+    """Async twin of `evaluate` (same samples, same options), for code already inside an event loop."""
     runner = Runner(spec, **options)
     try:
         async for scored in runner.astream(samples):
             yield scored
     finally:
         await asyncio.get_running_loop().run_in_executor(None, runner.close)
-
-
-def rank(spec: Any, sample: Sample | dict[str, Any], **options: Any) -> list[int]:
-    """Candidate indices, best first; candidates whose scoring failed come last."""
-    scored = next(evaluate(spec, [sample], **options))
-    return scored.ranking
-
-
-def best_of_n(spec: Any, sample: Sample | dict[str, Any], n: int = 1, **options: Any) -> ScoredSample:
-    """Score every candidate and keep the `n` best (in rank order), with their results."""
-    scored = next(evaluate(spec, [sample], **options))
-    keep = scored.ranking[: max(n, 1)]
-    chosen = scored.sample.model_copy(update={"candidates": [scored.sample.candidates[i] for i in keep]})
-    chosen.metadata = {**chosen.metadata, "best_of_n": {"kept": keep, "of": len(scored.results)}}
-    return ScoredSample(index=scored.index, sample=chosen, results=[scored.results[i] for i in keep])

@@ -9,9 +9,10 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "BestOfN",
     "Candidate",
     "Dimension",
     "Message",
@@ -124,10 +125,10 @@ class RewardStatus(str, Enum):
 
 
 class Dimension(BaseModel):
-    """A named sub-score, e.g. one principle of a judge or one part of a composition."""
+    """A named sub-score, e.g. one principle of a judge or one part of a composition (None: that part failed)."""
 
     name: str
-    score: float
+    score: float | None
     reason: str = ""
 
 
@@ -135,11 +136,11 @@ class RewardResult(BaseModel):
     """The score of one candidate.
 
     A failure is a value, never an exception: `status` says what happened and `error` why.
-    A failed result's `score` is 0.0 but must not be trusted; adapters map the status to what
-    each framework expects instead.
+    A failed result is unscored: its `score` is None (`null` in output files), so averaging a
+    score column never counts a failure as a wrong answer. An `ok` result always has a score.
     """
 
-    score: float = 0.0
+    score: float | None = None
     status: RewardStatus = RewardStatus.ok
     reason: str = ""
     error: str | None = None
@@ -147,6 +148,14 @@ class RewardResult(BaseModel):
     step_scores: list[float] | None = None
     usage: dict[str, int] | None = None
     details: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _scored_iff_ok(self) -> RewardResult:
+        if self.status is not RewardStatus.ok:
+            self.score = None  # a failure has no score, whatever the caller passed
+        elif self.score is None:
+            raise ValueError("a result with status 'ok' needs a score (use RewardResult.failure for a failure)")
+        return self
 
     @property
     def ok(self) -> bool:
@@ -194,10 +203,38 @@ class ScoredSample(BaseModel):
     def ranking(self) -> list[int]:
         """Candidate indices best first: ok results by score (ties keep input order), failed ones last."""
         results = self.results
-        return sorted(range(len(results)), key=lambda i: (not results[i].ok, -results[i].score, i))
+        return sorted(range(len(results)), key=lambda i: (not results[i].ok, -(results[i].score or 0.0), i))
 
     @property
     def best(self) -> int:
         """Index of the best-scoring candidate that scored ok (-1 if none did)."""
         ranking = self.ranking
         return ranking[0] if ranking and self.results[ranking[0]].ok else -1
+
+
+class BestOfN(BaseModel):
+    """What `best_of_n` returns: the kept responses (best first) and the scores of all of them.
+
+    `index` is the input position of the best response (None when every response failed),
+    `indices` those of all kept responses; `sample` holds only the kept candidates, in rank order,
+    and `results` their results. `scored` has every response's result, in input order.
+    A response whose scoring failed is never kept.
+    """
+
+    indices: list[int]
+    sample: Sample
+    results: list[RewardResult]
+    scored: ScoredSample
+
+    @property
+    def index(self) -> int | None:
+        return self.indices[0] if self.indices else None
+
+    @property
+    def response(self) -> str | None:
+        """The best response's text (None when every response failed)."""
+        return self.sample.candidates[0].content if self.sample.candidates else None
+
+    @property
+    def result(self) -> RewardResult | None:
+        return self.results[0] if self.results else None

@@ -410,7 +410,7 @@ def judge_class(
     cls.description = (
         f"{summary}\n\nAn LLM judge (Principle-Critic-Score) with {len(definition.principles)} principles "
         "(listed below). Pointwise by default; --param mode=pairwise or mode=listwise for the other forms. "
-        "Needs a model: --param model=... base_url=... (or RMG_MODEL / RMG_BASE_URL)."
+        "Needs a model: --param model=... --param base_url=... (or RMG_MODEL / RMG_BASE_URL)."
     )
     cls.__doc__ = cls.description
     cls.example = definition.example or JudgeReward.example

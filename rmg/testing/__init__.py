@@ -3,6 +3,8 @@
 - `RewardPluginTests`: subclass it in a plugin's tests to check the plugin for real.
 - `ScriptedLLMServer`, `Reply`, `Faults`: an OpenAI-compatible chat server on 127.0.0.1 with
   scripted replies and injectable faults, for testing model rewards with the real `openai` client.
+- `python -m rmg.testing.server`: that server from the shell (`--judge` answers judge questions),
+  for trying judges offline; `judge_responder` is its scripted judge.
 - `perturb_words`: a noisy copy of a text, for testing and benchmarking similarity rewards.
 - `data_dir` (a pytest fixture) and `shared_data_dir()`: the shared real data beside a checkout.
 - `preserved_state()`: puts back `sys.path` and `@rmg.reward` definitions after a test.
@@ -18,6 +20,7 @@ __all__ = [
     "RewardPluginTests",
     "ScriptedLLMServer",
     "data_dir",
+    "judge_responder",
     "perturb_words",
     "preserved_state",
     "shared_data_dir",
@@ -32,6 +35,7 @@ _EXPORTS = {
     "data_dir": ".data",
     "shared_data_dir": ".data",
     "preserved_state": ".state",
+    "judge_responder": ".server",
 }
 
 

@@ -15,6 +15,7 @@ part in neither. Each worker loads the model once, on first use.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import Any, ClassVar
@@ -63,6 +64,13 @@ def load_model(model_path: str | None = None) -> Any:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            # Loading takes seconds (torch, then the weights): say so, or the run looks stuck at 0.
+            print(
+                f"general.semantic_similarity: loading the sentence-embedding model from {key} "
+                f"(once per process, a few seconds)...",
+                file=sys.stderr,
+                flush=True,
+            )
             try:
                 from sentence_transformers import SentenceTransformer
             except ImportError as exc:
