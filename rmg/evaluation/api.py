@@ -156,8 +156,8 @@ def build_report(bench: Benchmark, items: list[Item], verdicts: list[Verdicts], 
 
 
 def _num(value: float) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), 6)
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), 9)
 
 
 def _pair(ci: tuple[float, float] | None) -> list[float] | None:
-    return None if ci is None else [round(ci[0], 6), round(ci[1], 6)]
+    return None if ci is None else [round(ci[0], 9), round(ci[1], 9)]
