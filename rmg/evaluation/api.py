@@ -28,7 +28,7 @@ def run_benchmark(
     benchmark: str | Benchmark,
     data: str,
     *,
-    spec: str | None = None,
+    spec: Any = None,
     scores: str | None = None,
     out: str | Path | None = None,
     limit: int | None = None,
@@ -46,6 +46,7 @@ def run_benchmark(
     from rmg import __version__
 
     bench = get_benchmark(benchmark) if isinstance(benchmark, str) else benchmark
+    spec_text = _spec_text(spec)
     items = load_items(bench, data, limit=limit, **(load_options or {}))
     out_dir = Path(out) if out is not None else None
     source: dict[str, Any]
@@ -59,7 +60,7 @@ def run_benchmark(
             def runner_factory() -> Any:
                 return Runner(spec, soft_params={"swap": False})
 
-        header = {"benchmark": bench.name, "data_hash": data_hash(data), "spec": spec, "limit": limit}
+        header = {"benchmark": bench.name, "data_hash": data_hash(data), "spec": spec_text, "limit": limit}
         with runner_factory() as runner:
             run = run_reward(runner, items, out_dir / "scores.jsonl", header=header, overwrite=overwrite, progress=progress)
         verdicts = run.verdicts
@@ -72,7 +73,7 @@ def run_benchmark(
         source = {"kind": "replay", "scores_file": str(data)}
     report = build_report(bench, items, verdicts, rounds=rounds)
     report.update(
-        spec=spec,
+        spec=spec_text,
         data=str(data),
         data_hash=data_hash(data),
         rmg_version=__version__,
@@ -88,6 +89,13 @@ def run_benchmark(
 
         write_report(report, out_dir)
     return report
+
+
+def _spec_text(spec: Any) -> str | None:
+    """A spec for the report: its text, or a Python reward object's registered name."""
+    if spec is None or isinstance(spec, str):
+        return spec
+    return str(getattr(spec, "name", "") or type(spec).__name__)
 
 
 def _recorded_in_data(items: list[Item]) -> list[Verdicts]:

@@ -286,10 +286,12 @@ class HHRLHF(Benchmark):
         items = []
         for row in iter_rows(path):
             chosen, rejected = need(row, "chosen", str), need(row, "rejected", str)
-            cut = max((m.start() for m in _TURN.finditer(chosen)), default=-1)
-            if cut < 0 or not rejected.startswith(chosen[: cut + len("\n\nAssistant:")]):
-                raise BenchmarkError(f"{row.where()}: chosen and rejected must share the dialogue up to the last 'Assistant:' turn")
-            head = chosen[: cut + len("\n\nAssistant:")]
+            # The shared dialogue ends at the last "Assistant:" both have in common (a few rows of
+            # the real data diverge before the final turn; the responses are then the rest).
+            marks = [m.end() for m in _TURN.finditer(chosen) if rejected.startswith(chosen[: m.end()])]
+            if not marks:
+                raise BenchmarkError(f"{row.where()}: chosen and rejected share no dialogue up to an 'Assistant:' turn")
+            head = chosen[: marks[-1]]
             stem = row.file.name.split(".")[0]
             items.append(
                 Item(
