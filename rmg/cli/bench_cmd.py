@@ -40,13 +40,17 @@ def bench_command() -> None:
 @bench_command.command("run", hidden=True)
 @click.argument("benchmark")
 @click.argument("data")
-@click.option("--reward", "spec", default=None, metavar="SPEC", help="The reward to evaluate (a spec, as for rmg score).")
+@click.option(
+    "--reward", "spec", default=None, metavar="SPEC", help="The reward to evaluate (a spec, as for rmg score)."
+)
 @click.option("--scores", default=None, metavar="FILE", help="Recorded scores to evaluate instead (no calls).")
 @click.option("-o", "--output", "out", default=None, type=click.Path(file_okay=False), help="Report directory.")
 @click.option("--bootstrap", "rounds", type=int, default=1000, show_default=True, help="Bootstrap resamples.")
 @runner_options
 @dataset_options
-def run_command(benchmark: str, data: str, spec: str | None, scores: str | None, out: str | None, rounds: int, **options: Any) -> None:
+def run_command(
+    benchmark: str, data: str, spec: str | None, scores: str | None, out: str | None, rounds: int, **options: Any
+) -> None:
     """Run BENCHMARK on DATA (a file, a folder or a glob)."""
     from rmg.evaluation import BenchmarkError, run_benchmark
     from rmg.evaluation.registry import get_benchmark
@@ -112,7 +116,11 @@ class _Bar:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             self._progress = Progress(
-                TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=Console(stderr=True)
+                TextColumn("scoring"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
             )
             self._progress.start()
         return self
@@ -124,7 +132,7 @@ class _Bar:
             self._task = self._progress.add_task("scoring", total=total)
         self._progress.update(self._task, completed=done, total=total)
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._progress is not None:
             self._progress.stop()
 
@@ -137,17 +145,32 @@ def print_report(report: dict[str, Any], out: str | None) -> None:
 
     console = Console(width=120)
     table = Table(title=f"rmg bench {report['benchmark']}: {report['description']}", title_justify="left")
-    for name, justify in (("category", "left"), ("items", "right"), ("score %", "right"), ("95% CI", "right"), ("unscored", "right")):
+    for name, justify in (
+        ("category", "left"),
+        ("items", "right"),
+        ("score %", "right"),
+        ("95% CI", "right"),
+        ("unscored", "right"),
+    ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for c in report["categories"]:
         table.add_row(c["name"], str(c["items"]), pct(c["score"]), ci_text(c["ci"]), str(c["unscored"]))
-    table.add_row("overall", str(report["items"]), pct(report["overall"]), ci_text(report["overall_ci"]), str(report["unscored"]["items"]), style="bold")
+    table.add_row(
+        "overall",
+        str(report["items"]),
+        pct(report["overall"]),
+        ci_text(report["overall_ci"]),
+        str(report["unscored"]["items"]),
+        style="bold",
+    )
     console.print(table)
     for key, value in report.get("extra", {}).items():
         if value is not None:
             console.print(f"{key}: {value:g}" if key == "votes_without_tie" else f"{key}: {pct(value)}%")
     u = report["unscored"]
-    console.print(f"unscored: {u['items']} ({pct(u['share'])}%), {u['counted_as']}; on scored items only: {pct(u['overall_on_scored_items'])}%")
+    console.print(
+        f"unscored: {u['items']} ({pct(u['share'])}%), {u['counted_as']}; on scored items only: {pct(u['overall_on_scored_items'])}%"
+    )
     if report.get("position"):
         p = report["position"]
         console.print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Callable
@@ -9,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from .base import Benchmark, BenchmarkError, Item, Verdicts
+from .html import render_html
 from .registry import get_benchmark
+from .report import markdown
 from .rows import data_hash
 from .run import recorded_verdicts, run_reward
 from .stats import bootstrap, intransitive_triples, position_stats
 
-__all__ = ["build_report", "load_items", "run_benchmark"]
+__all__ = ["build_report", "load_items", "run_benchmark", "write_report"]
 
 
 def load_items(bench: Benchmark, data: str, *, limit: int | None = None, **options: Any) -> list[Item]:
@@ -62,7 +65,9 @@ def run_benchmark(
 
         header = {"benchmark": bench.name, "data_hash": data_hash(data), "spec": spec_text, "limit": limit}
         with runner_factory() as runner:
-            run = run_reward(runner, items, out_dir / "scores.jsonl", header=header, overwrite=overwrite, progress=progress)
+            run = run_reward(
+                runner, items, out_dir / "scores.jsonl", header=header, overwrite=overwrite, progress=progress
+            )
         verdicts = run.verdicts
         source = {"kind": "run", "scores_file": str(out_dir / "scores.jsonl"), "resumed_samples": run.resumed}
     elif scores is not None:
@@ -85,10 +90,16 @@ def run_benchmark(
         usage=dict(run.usage) if run else {},
     )
     if out_dir is not None:
-        from .report import write_report
-
         write_report(report, out_dir)
     return report
+
+
+def write_report(report: dict[str, Any], out_dir: Path) -> None:
+    """report.json (machine-readable), report.md and a self-contained report.html."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    (out_dir / "report.md").write_text(markdown(report), encoding="utf-8")
+    (out_dir / "report.html").write_text(render_html(report), encoding="utf-8")
 
 
 def _spec_text(spec: Any) -> str | None:
@@ -106,11 +117,15 @@ def _recorded_in_data(items: list[Item]) -> list[Verdicts]:
     verdicts = []
     for item in items:
         decisions = list(item.extra.get("recorded") or []) + [None, None]
-        verdicts.append(Verdicts(pairs={(0, 1): (judgebench_winner(decisions[0], 0), judgebench_winner(decisions[1], 1))}))
+        verdicts.append(
+            Verdicts(pairs={(0, 1): (judgebench_winner(decisions[0], 0), judgebench_winner(decisions[1], 1))})
+        )
     return verdicts
 
 
-def build_report(bench: Benchmark, items: list[Item], verdicts: list[Verdicts], *, rounds: int = 1000) -> dict[str, Any]:
+def build_report(
+    bench: Benchmark, items: list[Item], verdicts: list[Verdicts], *, rounds: int = 1000
+) -> dict[str, Any]:
     """The benchmark's numbers with intervals, unscored items apart, position and transitivity stats."""
     outcomes = [bench.outcome(item, v) for item, v in zip(items, verdicts)]
     metrics = bench.aggregate(items, outcomes)

@@ -124,15 +124,11 @@ class Benchmark:
         return sorted(categories)
 
 
-def mean_by_category(
-    items: Sequence[Item], outcomes: Sequence[dict[str, float]], key: str = "credit"
-) -> Metrics:
+def mean_by_category(items: Sequence[Item], outcomes: Sequence[dict[str, float]], key: str = "credit") -> Metrics:
     groups: dict[str, list[float]] = {}
     for item, out in zip(items, outcomes):
         groups.setdefault(item.category, []).append(out[key])
-    return Metrics(
-        overall=mean([o[key] for o in outcomes]), categories={c: mean(v) for c, v in sorted(groups.items())}
-    )
+    return Metrics(overall=mean([o[key] for o in outcomes]), categories={c: mean(v) for c, v in sorted(groups.items())})
 
 
 def order_credit(item: Item, verdicts: Verdicts, i: int, j: int, tie: float = 0.0) -> float:

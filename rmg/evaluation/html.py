@@ -24,8 +24,10 @@ def bar_chart(rows: list[tuple[str, float | None, list[float] | None]], *, chart
     plot = width - left - right
     height = top + len(rows) * (bar_h + gap) + 30
     parts = [
-        f'<svg id="{chart_id}" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
+        (
+            f'<svg id="{chart_id}" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">'
+        ),
         f'<text x="{left}" y="16" font-weight="bold">{escape(title)}</text>',
     ]
     for tick in range(0, 101, 25):
@@ -58,21 +60,27 @@ def render_html(report: dict[str, Any]) -> str:
     cats.append(("overall", report["overall"], report["overall_ci"]))
     body = [
         f"<h1>rmg bench: {escape(report['benchmark'])}</h1>",
-        f'<p class="meta">reward <code>{escape(str(report.get("spec") or report.get("source", {}).get("scores_file")))}</code> · '
-        f"data <code>{escape(str(report.get('data')))}</code> ({report['items']} items, sha256 {escape(str(report.get('data_hash'))[:12])}) · "
-        f"rmg {escape(str(report.get('rmg_version')))} · model(s) {escape(', '.join(report.get('endpoint', {}).get('models') or []) or '-')}</p>",
+        (
+            f'<p class="meta">reward <code>{escape(str(report.get("spec") or report.get("source", {}).get("scores_file")))}</code> · '
+            f"data <code>{escape(str(report.get('data')))}</code> ({report['items']} items, sha256 {escape(str(report.get('data_hash'))[:12])}) · "
+            f"rmg {escape(str(report.get('rmg_version')))} · model(s) {escape(', '.join(report.get('endpoint', {}).get('models') or []) or '-')}</p>"
+        ),
         f"<p>{escape(report['description'])}. Rule: {escape(report['rule'])}.</p>",
         "<h2>Score per category (bars: score; whiskers: 95% bootstrap interval)</h2>",
         bar_chart(cats, chart_id="categories-chart", title=f"{report['benchmark']}: score per category (%)"),
         "<table><tr><th>category</th><th>items</th><th>score %</th><th>95% CI</th><th>unscored</th></tr>",
     ]
     for c in report["categories"]:
-        body.append(f"<tr><td>{escape(c['name'])}</td><td>{c['items']}</td><td>{pct(c['score'])}</td><td>{ci_text(c['ci'])}</td><td>{c['unscored']}</td></tr>")
+        body.append(
+            f"<tr><td>{escape(c['name'])}</td><td>{c['items']}</td><td>{pct(c['score'])}</td><td>{ci_text(c['ci'])}</td><td>{c['unscored']}</td></tr>"
+        )
     body.append(
         f"<tr><th>overall</th><th>{report['items']}</th><th>{pct(report['overall'])}</th><th>{ci_text(report['overall_ci'])}</th><th>{report['unscored']['items']}</th></tr></table>"
     )
     u = report["unscored"]
-    body.append(f"<p>Unscored items: {u['items']} ({pct(u['share'])}%): {escape(u['counted_as'])}. Overall on scored items only: {pct(u['overall_on_scored_items'])}%.</p>")
+    body.append(
+        f"<p>Unscored items: {u['items']} ({pct(u['share'])}%): {escape(u['counted_as'])}. Overall on scored items only: {pct(u['overall_on_scored_items'])}%.</p>"
+    )
     body.append("<h2>Position bias (pairwise verdicts in both orders)</h2>")
     p = report.get("position")
     if p:
@@ -83,9 +91,13 @@ def render_html(report: dict[str, Any]) -> str:
             ("second slot both orders", p["second_second"], None),
             ("first slot picked", p["first_slot_rate"], None),
         ]
-        body.append(bar_chart(rows, chart_id="position-chart", title="verdicts that follow the slot, not the answer (%)"))
+        body.append(
+            bar_chart(rows, chart_id="position-chart", title="verdicts that follow the slot, not the answer (%)")
+        )
     else:
-        body.append('<p class="note">Not applicable: the reward scores candidates without showing them in slots (pointwise / listwise).</p>')
+        body.append(
+            '<p class="note">Not applicable: the reward scores candidates without showing them in slots (pointwise / listwise).</p>'
+        )
     if report.get("intransitive"):
         t = report["intransitive"]
         body.append(f"<p>Intransitive triples: {t['intransitive']:g} of {t['triples']:g} ({pct(t['share'])}%).</p>")

@@ -82,7 +82,10 @@ class JudgeBench(Benchmark):
 
     def aggregate(self, items: Sequence[Item], outcomes: Sequence[dict[str, float]]) -> Metrics:
         metrics = mean_by_category(items, outcomes)
-        metrics.extra = {"incorrect": mean([o["incorrect"] for o in outcomes]), "tie": mean([o["tie"] for o in outcomes])}
+        metrics.extra = {
+            "incorrect": mean([o["incorrect"] for o in outcomes]),
+            "tie": mean([o["tie"] for o in outcomes]),
+        }
         return metrics
 
     def category_order(self, categories: Sequence[str]) -> list[str]:

@@ -132,7 +132,9 @@ def ties_score(items: Sequence[Item], outcomes: Sequence[dict[str, Any]]) -> flo
             margins.append(0.0 if low == 0 else math.copysign(1.0, low))
         else:
             margins.append(math.tanh(low / spread - 1))
-    return 0.30 * tied_acc + 0.30 * ref_acc + 0.20 * preferred + 0.20 * hard + 0.01 * (mean(margins) if margins else 0.0)
+    return (
+        0.30 * tied_acc + 0.30 * ref_acc + 0.20 * preferred + 0.20 * hard + 0.01 * (mean(margins) if margins else 0.0)
+    )
 
 
 _DOMAINS = ("chat", "math", "code", "safety")
@@ -190,7 +192,9 @@ class RMBench(Benchmark):
         by_domain: dict[str, list[dict[str, float]]] = {}
         for item, out in zip(items, outcomes):
             by_domain.setdefault(item.category, []).append(out)
-        levels = {d: {k: mean([o[k] for o in outs]) for k in ("hard", "normal", "easy")} for d, outs in by_domain.items()}
+        levels = {
+            d: {k: mean([o[k] for o in outs]) for k in ("hard", "normal", "easy")} for d, outs in by_domain.items()
+        }
         categories = {d: mean(list(v.values())) for d, v in sorted(levels.items())}
         extra = {k: mean([v[k] for v in levels.values()]) for k in ("hard", "normal", "easy")}
         return Metrics(overall=mean(list(categories.values())), categories=categories, extra=extra)

@@ -9,16 +9,7 @@ from typing import Any
 
 from .base import BenchmarkError
 
-__all__ = ["compare_reports", "load_report", "markdown", "write_report"]
-
-
-def write_report(report: dict[str, Any], out_dir: Path) -> None:
-    from .html import render_html
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
-    (out_dir / "report.md").write_text(markdown(report), encoding="utf-8")
-    (out_dir / "report.html").write_text(render_html(report), encoding="utf-8")
+__all__ = ["ci_text", "compare_reports", "load_report", "markdown", "pct"]
 
 
 def pct(value: float | None) -> str:
@@ -44,18 +35,33 @@ def markdown(report: dict[str, Any]) -> str:
     ]
     for c in report["categories"]:
         lines.append(f"| {c['name']} | {c['items']} | {pct(c['score'])} | {ci_text(c['ci'])} | {c['unscored']} |")
-    lines.append(f"| **overall** | {report['items']} | **{pct(report['overall'])}** | {ci_text(report['overall_ci'])} | {report['unscored']['items']} |")
+    lines.append(
+        f"| **overall** | {report['items']} | **{pct(report['overall'])}** | {ci_text(report['overall_ci'])} | {report['unscored']['items']} |"
+    )
     if report.get("extra"):
-        lines += ["", "Extras: " + ", ".join(f"{k} {pct(v)}%" if k != "votes_without_tie" else f"{k} {v:g}" for k, v in report["extra"].items() if v is not None)]
+        lines += [
+            "",
+            "Extras: "
+            + ", ".join(
+                f"{k} {pct(v)}%" if k != "votes_without_tie" else f"{k} {v:g}"
+                for k, v in report["extra"].items()
+                if v is not None
+            ),
+        ]
     u = report["unscored"]
-    lines += ["", f"Unscored items: {u['items']} ({pct(u['share'])}%): {u['counted_as']}; overall on scored items only: {pct(u['overall_on_scored_items'])}%."]
+    lines += [
+        "",
+        f"Unscored items: {u['items']} ({pct(u['share'])}%): {u['counted_as']}; overall on scored items only: {pct(u['overall_on_scored_items'])}%.",
+    ]
     if report.get("position"):
         p = report["position"]
         lines += [
             "",
-            f"Position (pairwise, both orders): order consistency {pct(p['order_consistency'])}%, position bias "
-            f"{pct(p['position_bias'])}% (first-first {pct(p['first_first'])}%, second-second {pct(p['second_second'])}%), "
-            f"first slot picked {pct(p['first_slot_rate'])}% of decisive verdicts, ties {pct(p['tie_rate'])}%.",
+            (
+                f"Position (pairwise, both orders): order consistency {pct(p['order_consistency'])}%, position bias "
+                f"{pct(p['position_bias'])}% (first-first {pct(p['first_first'])}%, second-second {pct(p['second_second'])}%), "
+                f"first slot picked {pct(p['first_slot_rate'])}% of decisive verdicts, ties {pct(p['tie_rate'])}%."
+            ),
         ]
     if report.get("intransitive"):
         t = report["intransitive"]
@@ -88,8 +94,19 @@ def compare_reports(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     names = ["overall"] + [c["name"] for c in b["categories"] if c["name"] in a_cats]
     for name in names:
         ca = {"score": a["overall"], "ci": a.get("overall_ci")} if name == "overall" else a_cats[name]
-        cb = {"score": b["overall"], "ci": b.get("overall_ci")} if name == "overall" else next(c for c in b["categories"] if c["name"] == name)
-        row: dict[str, Any] = {"name": name, "a": ca["score"], "b": cb["score"], "difference": None, "z": None, "exceeds_noise": None}
+        cb = (
+            {"score": b["overall"], "ci": b.get("overall_ci")}
+            if name == "overall"
+            else next(c for c in b["categories"] if c["name"] == name)
+        )
+        row: dict[str, Any] = {
+            "name": name,
+            "a": ca["score"],
+            "b": cb["score"],
+            "difference": None,
+            "z": None,
+            "exceeds_noise": None,
+        }
         if ca["score"] is not None and cb["score"] is not None:
             row["difference"] = cb["score"] - ca["score"]
             sa, sb = _se(ca.get("ci")), _se(cb.get("ci"))
@@ -103,4 +120,9 @@ def compare_reports(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
         notes.append(f"different benchmarks: {a.get('benchmark')} vs {b.get('benchmark')}")
     if a.get("data_hash") != b.get("data_hash"):
         notes.append("different data (data_hash differs): the comparison is across data sets")
-    return {"a": a.get("spec") or a.get("source", {}).get("scores_file"), "b": b.get("spec") or b.get("source", {}).get("scores_file"), "rows": rows, "notes": notes}
+    return {
+        "a": a.get("spec") or a.get("source", {}).get("scores_file"),
+        "b": b.get("spec") or b.get("source", {}).get("scores_file"),
+        "rows": rows,
+        "notes": notes,
+    }

@@ -129,7 +129,9 @@ def run_reward(
     for plan, row in zip(plans, rows):
         if row.get("sample") != _sample(items[plan.item], plan)["id"]:
             writer.close()
-            raise BenchmarkError(f"{scores_path} does not continue this run (row {row.get('sample')!r}): use --overwrite")
+            raise BenchmarkError(
+                f"{scores_path} does not continue this run (row {row.get('sample')!r}): use --overwrite"
+            )
     result = RunResult(verdicts=[], resumed=len(rows), endpoint=endpoint_info(runner), pairwise=pairwise)
     todo = plans[len(rows) :]
 

@@ -17,7 +17,11 @@ import rmg
 from rmg.evaluation import run_benchmark
 from rmg.testing import Reply, ScriptedLLMServer
 
-DATA = Path("/work/shared/data") if Path("/work/shared/data").is_dir() else Path(__file__).resolve().parents[3] / "shared" / "data"
+DATA = (
+    Path("/work/shared/data")
+    if Path("/work/shared/data").is_dir()
+    else Path(__file__).resolve().parents[3] / "shared" / "data"
+)
 LLMBAR = DATA / "preference" / "llmbar"
 RMBENCH = str(DATA / "preference" / "rmbench_*.json")
 JUDGEBENCH = DATA / "judge" / "judgebench_claude35sonnet.jsonl"
@@ -29,13 +33,22 @@ ALWAYS_A = '{"critique": "Response A is better.", "choice": "A"}'
 
 
 def bench(*args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([*RMG, "bench", *args], capture_output=True, text=True, env={**os.environ, "OPENAI_API_KEY": "test", **(env or {})}, timeout=600)
+    proc = subprocess.run(
+        [*RMG, "bench", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OPENAI_API_KEY": "test", **(env or {})},
+        timeout=600,
+    )
     if check:
         assert proc.returncode == 0, proc.stderr + proc.stdout
     return proc
 
 
-def test_a_judge_that_always_picks_the_first_slot_shows_full_position_bias_and_gets_no_judgebench_credit(tmp_path: Path) -> None:
+def test_a_judge_that_always_picks_the_first_slot_shows_full_position_bias_and_gets_no_judgebench_credit(
+    tmp_path: Path,
+) -> None:
     with ScriptedLLMServer(ALWAYS_A) as server:
         judge = rmg.JudgeReward(
             principles=["Prefer the response whose final answer is correct"],
@@ -58,9 +71,24 @@ def test_cli_pairwise_judge_turns_the_judges_own_swap_off_and_reports_bias(tmp_p
     with ScriptedLLMServer(ALWAYS_A) as server:
         out = tmp_path / "rep"
         proc = bench(
-            "llmbar", str(LLMBAR / "Natural.json"), "--reward", "judge", "--mode", "pairwise",
-            "--principle", "Follow the instruction", "--model", "scripted-judge", "--base-url", server.base_url,
-            "--no-cache", "--limit", "10", "-o", str(out), "--no-progress",
+            "llmbar",
+            str(LLMBAR / "Natural.json"),
+            "--reward",
+            "judge",
+            "--mode",
+            "pairwise",
+            "--principle",
+            "Follow the instruction",
+            "--model",
+            "scripted-judge",
+            "--base-url",
+            server.base_url,
+            "--no-cache",
+            "--limit",
+            "10",
+            "-o",
+            str(out),
+            "--no-progress",
         )
         assert len(server.requests) == 20  # 10 pairs x 2 orders, one call each: the judge's swap is off
     report = json.loads((out / "report.json").read_text())
@@ -73,11 +101,33 @@ def test_a_killed_run_resumes_without_rescoring_what_was_done(tmp_path: Path) ->
     out = tmp_path / "rep"
     with ScriptedLLMServer(Reply(ALWAYS_A, delay=0.05)) as server:
         args = [
-            "llmbar", str(LLMBAR / "Natural.json"), "--reward", "judge", "--mode", "pairwise", "--principle", "Follow it",
-            "--model", "scripted-judge", "--base-url", server.base_url, "--no-cache", "--concurrency", "2",
-            "--limit", "30", "-o", str(out), "--no-progress",
+            "llmbar",
+            str(LLMBAR / "Natural.json"),
+            "--reward",
+            "judge",
+            "--mode",
+            "pairwise",
+            "--principle",
+            "Follow it",
+            "--model",
+            "scripted-judge",
+            "--base-url",
+            server.base_url,
+            "--no-cache",
+            "--concurrency",
+            "2",
+            "--limit",
+            "30",
+            "-o",
+            str(out),
+            "--no-progress",
         ]
-        proc = subprocess.Popen([*RMG, "bench", *args], env={**os.environ, "OPENAI_API_KEY": "test"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [*RMG, "bench", *args],
+            env={**os.environ, "OPENAI_API_KEY": "test"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         scores = out / "scores.jsonl"
         deadline = time.time() + 120
         while time.time() < deadline and (not scores.exists() or scores.read_text().count("\n") < 12):

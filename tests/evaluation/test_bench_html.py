@@ -23,7 +23,11 @@ from rmg.evaluation import run_benchmark
 from rmg.testing import ScriptedLLMServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DATA = Path("/work/shared/data") if Path("/work/shared/data").is_dir() else Path(__file__).resolve().parents[3] / "shared" / "data"
+DATA = (
+    Path("/work/shared/data")
+    if Path("/work/shared/data").is_dir()
+    else Path(__file__).resolve().parents[3] / "shared" / "data"
+)
 LLMBAR = DATA / "preference" / "llmbar"
 
 pytestmark = [
@@ -49,9 +53,17 @@ class DevTools:
         self.profile = tempfile.mkdtemp(prefix="rmg-chromium-")
         self.proc = subprocess.Popen(
             [
-                CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run", f"--user-data-dir={self.profile}",
-                "--remote-debugging-port=0", "--window-size=1000,1400", url,
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                f"--user-data-dir={self.profile}",
+                "--remote-debugging-port=0",
+                "--window-size=1000,1400",
+                url,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -104,8 +116,13 @@ class DevTools:
 def test_report_html_renders_category_and_position_bias_charts_in_headless_chromium(tmp_path: Path) -> None:
     with ScriptedLLMServer('{"critique": "A is better.", "choice": "A"}') as server:
         judge = rmg.JudgeReward(
-            principles=["Follow the instruction"], mode="pairwise", swap=False,
-            model="scripted-judge", base_url=server.base_url, cache=False, max_retries=0,
+            principles=["Follow the instruction"],
+            mode="pairwise",
+            swap=False,
+            model="scripted-judge",
+            base_url=server.base_url,
+            cache=False,
+            max_retries=0,
         )
         out = tmp_path / "report"
         run_benchmark("llmbar", str(LLMBAR / "*.json"), spec=judge, out=out, rounds=100)

@@ -39,9 +39,7 @@ def test_rm_bench_with_a_length_preference_matches_an_independent_recount(tmp_pa
     for path in sorted(PREF.glob("rmbench_*.json")):
         domain = path.name.split("_")[1].split("-")[0]
         for row in json.loads(path.read_text()):
-            per_domain[domain].append(
-                [[float(len(c) < len(r)) for r in row["rejected"]] for c in row["chosen"]]
-            )
+            per_domain[domain].append([[float(len(c) < len(r)) for r in row["rejected"]] for c in row["chosen"]])
     levels = {}
     for domain, mats in per_domain.items():
         avg = [[sum(m[i][j] for m in mats) / len(mats) for j in range(3)] for i in range(3)]
@@ -76,12 +74,21 @@ def test_llmbar_with_a_length_preference_matches_an_independent_recount(tmp_path
 
 @needs_data
 def test_judgebench_with_a_length_preference_matches_an_independent_recount(tmp_path: Path) -> None:
-    report = run_benchmark("judgebench", str(JUDGE / "judgebench_claude35sonnet.jsonl"), spec=shorter(), out=tmp_path, rounds=20)
-    rows = [json.loads(line) for line in open(JUDGE / "judgebench_claude35sonnet.jsonl")]
+    report = run_benchmark(
+        "judgebench", str(JUDGE / "judgebench_claude35sonnet.jsonl"), spec=shorter(), out=tmp_path, rounds=20
+    )
+    rows = [json.loads(line) for line in (JUDGE / "judgebench_claude35sonnet.jsonl").read_text().splitlines()]
     correct: dict[str, list[int]] = defaultdict(list)
-    names = {"mmlu-pro": "knowledge", "livebench-reasoning": "reasoning", "livebench-math": "math", "livecodebench": "coding"}
+    names = {
+        "mmlu-pro": "knowledge",
+        "livebench-reasoning": "reasoning",
+        "livebench-math": "math",
+        "livecodebench": "coding",
+    }
     for row in rows:
-        right, wrong = (row["response_A"], row["response_B"]) if row["label"] == "A>B" else (row["response_B"], row["response_A"])
+        right, wrong = (
+            (row["response_A"], row["response_B"]) if row["label"] == "A>B" else (row["response_B"], row["response_A"])
+        )
         # a pointwise reward gives the same verdict in both orders: +2, 0 or -2
         name = next(v for k, v in names.items() if row["source"].startswith(k))
         correct[name].append(int(len(right) < len(wrong)))
@@ -95,15 +102,20 @@ def test_judgebench_with_a_length_preference_matches_an_independent_recount(tmp_
 def test_replaying_the_recorded_judgebench_haiku_run_reproduces_its_published_score(tmp_path: Path) -> None:
     """The JudgeBench repository's output file for Claude-3-Haiku (arena-hard prompt) on the
     Claude-3.5-Sonnet pairs: its score, recomputed as run_judge.py prints it, per source and overall."""
-    report = run_benchmark("judgebench", str(JUDGE / "judgebench_claude35sonnet.jsonl"), scores=str(HAIKU_RUN), out=tmp_path, rounds=20)
+    report = run_benchmark(
+        "judgebench", str(JUDGE / "judgebench_claude35sonnet.jsonl"), scores=str(HAIKU_RUN), out=tmp_path, rounds=20
+    )
     flip = {"A>B": "B>A", "B>A": "A>B"}
     by_source: dict[str, list[int]] = defaultdict(list)
-    for line in open(HAIKU_RUN):
+    for line in HAIKU_RUN.read_text().splitlines():
         row = json.loads(line)
         d1, d2 = [(j or {}).get("decision") for j in row["judgments"]]
         d2 = flip.get(d2, d2)
         total = sum(1 if d == row["label"] else -1 if d == flip[row["label"]] else 0 for d in (d1, d2))
-        by_source[row["source"].split("-")[0] + ("-" + row["source"].split("-")[1] if row["source"].startswith("livebench") else "")].append(int(total > 0))
+        by_source[
+            row["source"].split("-")[0]
+            + ("-" + row["source"].split("-")[1] if row["source"].startswith("livebench") else "")
+        ].append(int(total > 0))
     overall = sum(map(sum, by_source.values())) / 270
     assert report["overall"] == pytest.approx(overall, abs=1e-9) == pytest.approx(87 / 270)  # 32.22%
     got = {c["name"]: c["score"] for c in report["categories"]}
@@ -115,10 +127,38 @@ def test_replaying_the_recorded_judgebench_haiku_run_reproduces_its_published_sc
 
 def test_rewardbench2_reads_jsonl_parquet_and_an_hf_datasets_folder(tmp_path: Path) -> None:
     rows = [
-        {"id": "1", "prompt": "2+2?", "chosen": ["4"], "rejected": ["5", "six", "22"], "subset": "Math", "num_correct": 1},
-        {"id": "2", "prompt": "Hi", "chosen": ["Hello!"], "rejected": ["Go away", "no", "..."], "subset": "Focus", "num_correct": 1},
-        {"id": "ref:7", "prompt": "Name a colour", "chosen": ["red"], "rejected": ["dog", "cat"], "subset": "Ties", "num_correct": 1},
-        {"id": "tied:7", "prompt": "Name a colour", "chosen": ["red", "blue"], "rejected": ["dog"], "subset": "Ties", "num_correct": 2},
+        {
+            "id": "1",
+            "prompt": "2+2?",
+            "chosen": ["4"],
+            "rejected": ["5", "six", "22"],
+            "subset": "Math",
+            "num_correct": 1,
+        },
+        {
+            "id": "2",
+            "prompt": "Hi",
+            "chosen": ["Hello!"],
+            "rejected": ["Go away", "no", "..."],
+            "subset": "Focus",
+            "num_correct": 1,
+        },
+        {
+            "id": "ref:7",
+            "prompt": "Name a colour",
+            "chosen": ["red"],
+            "rejected": ["dog", "cat"],
+            "subset": "Ties",
+            "num_correct": 1,
+        },
+        {
+            "id": "tied:7",
+            "prompt": "Name a colour",
+            "chosen": ["red", "blue"],
+            "rejected": ["dog"],
+            "subset": "Ties",
+            "num_correct": 2,
+        },
     ]
     jsonl = tmp_path / "rb2.jsonl"
     jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows))
@@ -126,13 +166,20 @@ def test_rewardbench2_reads_jsonl_parquet_and_an_hf_datasets_folder(tmp_path: Pa
     pq.write_table(table, tmp_path / "rb2.parquet")
     hf = tmp_path / "hf" / "test"
     hf.mkdir(parents=True)
-    with pa.OSFile(str(hf / "data-00000-of-00001.arrow"), "wb") as sink, pa.ipc.new_stream(sink, table.schema) as writer:
+    with (
+        pa.OSFile(str(hf / "data-00000-of-00001.arrow"), "wb") as sink,
+        pa.ipc.new_stream(sink, table.schema) as writer,
+    ):
         writer.write_table(table)  # the Arrow stream format `datasets.save_to_disk` writes
     (hf / "dataset_info.json").write_text("{}")
     (hf / "state.json").write_text("{}")
     bench = get_benchmark("rewardbench2")
     loaded = [load_items(bench, str(p)) for p in (jsonl, tmp_path / "rb2.parquet", tmp_path / "hf")]
-    assert all([(i.id, i.candidates, i.chosen, i.category) for i in items] == [(i.id, i.candidates, i.chosen, i.category) for i in loaded[0]] for items in loaded)
+    assert all(
+        [(i.id, i.candidates, i.chosen, i.category) for i in items]
+        == [(i.id, i.candidates, i.chosen, i.category) for i in loaded[0]]
+        for items in loaded
+    )
     # scores recorded per item (chosen first): Math right, Focus tied at the top with one (1/2)
     scores = tmp_path / "scores.jsonl"
     recorded = [[3, 1, 2, 0], [1, 1, 0, 0], [0.9, 0.1, 0.2], [0.8, 0.7, 0.3]]
@@ -150,10 +197,22 @@ def test_rewardbench2_reads_jsonl_parquet_and_an_hf_datasets_folder(tmp_path: Pa
 def test_rmb_reads_pairwise_and_bon_rows_and_scores_them(tmp_path: Path) -> None:
     conv = [{"role": "user", "content": "How do I stay safe online?", "language": "English"}]
     pair_rows = [
-        {"pair_uid": "1", "conversation_input": conv, "chosen": {"llm_name": "a", "answer": "Use a password manager."}, "reject": {"llm_name": "b", "answer": "Share passwords widely."}, "category_path": "Pairwise_set/Helpfulness/Chat/Discussion"},
+        {
+            "pair_uid": "1",
+            "conversation_input": conv,
+            "chosen": {"llm_name": "a", "answer": "Use a password manager."},
+            "reject": {"llm_name": "b", "answer": "Share passwords widely."},
+            "category_path": "Pairwise_set/Helpfulness/Chat/Discussion",
+        },
     ]
     bon_rows = [
-        {"bon_uid": "9", "conversation_input": conv, "bon_best": {"llm_name": "a", "answer": "Use 2FA."}, "loser_list": [{"llm_name": "b", "answer": "Nothing to do."}, {"llm_name": "c", "answer": "Post it all."}], "category_path": "BoN_set/Harmlessness/S1"},
+        {
+            "bon_uid": "9",
+            "conversation_input": conv,
+            "bon_best": {"llm_name": "a", "answer": "Use 2FA."},
+            "loser_list": [{"llm_name": "b", "answer": "Nothing to do."}, {"llm_name": "c", "answer": "Post it all."}],
+            "category_path": "BoN_set/Harmlessness/S1",
+        },
     ]
     folder = tmp_path / "RMB_dataset"
     (folder / "Pairwise_set").mkdir(parents=True)
@@ -172,14 +231,21 @@ def test_rmb_reads_pairwise_and_bon_rows_and_scores_them(tmp_path: Path) -> None
 def test_hh_rlhf_and_generic_pairs_and_bad_rows_name_file_and_field(tmp_path: Path) -> None:
     if (PREF / "hh_rlhf_harmless_base_test.jsonl.gz").is_file():
         items = load_items(get_benchmark("hh-rlhf"), str(PREF / "hh_rlhf_harmless_base_test.jsonl.gz"), limit=50)
-        first = json.loads(gzip.open(PREF / "hh_rlhf_harmless_base_test.jsonl.gz", "rt").readline())
+        with gzip.open(PREF / "hh_rlhf_harmless_base_test.jsonl.gz", "rt") as f:
+            first = json.loads(f.readline())
         assert first["chosen"].endswith(items[0].candidates[0]) and first["rejected"].endswith(items[0].candidates[1])
         assert items[0].prompt[0]["role"] == "user" and items[0].category == "harmless_base"
     data = tmp_path / "pairs.jsonl"
-    data.write_text(json.dumps({"question": "q", "good": "a", "options": ["a", "bb", "ccc"], "best": 0, "kind": "x"}) + "\n")
+    data.write_text(
+        json.dumps({"question": "q", "good": "a", "options": ["a", "bb", "ccc"], "best": 0, "kind": "x"}) + "\n"
+    )
     from rmg.core.dataset import FieldMap
 
-    items = load_items(get_benchmark("pairs"), str(data), fields=FieldMap(prompt="question", responses="options", reference="best", task="kind"))
+    items = load_items(
+        get_benchmark("pairs"),
+        str(data),
+        fields=FieldMap(prompt="question", responses="options", reference="best", task="kind"),
+    )
     assert items[0].candidates == ["a", "bb", "ccc"] and items[0].chosen == [0] and items[0].category == "x"
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({"question": "q", "response_A": "a", "response_B": "b", "label": "A>>B"}) + "\n")

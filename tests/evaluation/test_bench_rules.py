@@ -11,7 +11,14 @@ from rmg.evaluation.stats import intransitive_triples, position_stats
 
 
 def item(cat: str, n: int, chosen: list[int], **kw: object) -> Item:
-    return Item(id=f"{cat}-{n}-{chosen}-{kw.get('id', '')}", category=cat, prompt="q", candidates=[f"c{k}" for k in range(n)], chosen=chosen, **{k: v for k, v in kw.items() if k != "id"})  # type: ignore[arg-type]
+    return Item(
+        id=f"{cat}-{n}-{chosen}-{kw.get('id', '')}",
+        category=cat,
+        prompt="q",
+        candidates=[f"c{k}" for k in range(n)],
+        chosen=chosen,
+        **{k: v for k, v in kw.items() if k != "id"},
+    )  # type: ignore[arg-type]
 
 
 def run(name: str, items: list[Item], verdicts: list[Verdicts]) -> dict:
