@@ -144,7 +144,9 @@ def print_report(report: dict[str, Any], out: str | None) -> None:
     from rmg.evaluation.report import ci_text, pct
 
     console = Console(width=120)
-    table = Table(title=f"rmg bench {report['benchmark']}: {report['description']}", title_justify="left")
+    table = Table(
+        title=f"rmg bench {report['benchmark']}", title_justify="left", caption=report["description"], caption_justify="left"
+    )
     for name, justify in (
         ("category", "left"),
         ("items", "right"),
