@@ -181,3 +181,34 @@ def test_cli_errors_name_the_problem(tmp_path: Path) -> None:
     assert proc.returncode != 0 and "nothing to evaluate" in proc.stderr
     listing = bench("list").stdout
     assert "judgebench:" in listing and "rm-bench:" in listing and "rewardbench2:" in listing
+
+
+def test_a_pairwise_judge_on_best_of_4_lists_judges_every_pair_in_both_orders(tmp_path: Path) -> None:
+    rows = [
+        {
+            "id": str(k),
+            "prompt": f"What is {k}+{k}?",
+            "chosen": [str(2 * k)],
+            "rejected": ["0", "x", "-1"],
+            "subset": "Math",
+        }
+        for k in range(1, 4)
+    ]
+    data = tmp_path / "rb2.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with ScriptedLLMServer(ALWAYS_A) as server:
+        judge = rmg.JudgeReward(
+            principles=["Correct answer"],
+            mode="pairwise",
+            swap=False,
+            model="scripted-judge",
+            base_url=server.base_url,
+            cache=False,
+            max_retries=0,
+        )
+        report = run_benchmark("rewardbench2", str(data), spec=judge, out=tmp_path / "rep", rounds=20)
+        assert len(server.requests) == 3 * 6 * 2  # all 6 pairs of 4 candidates, both orders
+    # the chosen wins every pair where it is shown first and loses every other: 1/2 per prompt
+    assert report["categories"] == [{"name": "Math", "score": 0.5, "ci": [0.5, 0.5], "items": 3, "unscored": 0}]
+    assert report["intransitive"] == {"triples": 12.0, "intransitive": 0.0, "share": 0.0}
+    assert report["position"]["position_bias"] == 1.0

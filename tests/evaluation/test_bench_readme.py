@@ -35,11 +35,15 @@ def test_readme_bench_commands_run_and_the_sample_table_is_the_replay(tmp_path: 
             "OPENAI_API_KEY": "test",
             "RMG_CACHE_DIR": str(tmp_path / "cache"),
         }
-        proc = subprocess.run(["bash", "-e", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
+        proc = subprocess.run(
+            ["bash", "-e", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False
+        )
         assert proc.returncode == 0, proc.stderr[-3000:]
         assert len(server.requests) == 100  # 50 LLMBar pairs, both orders
     haiku = json.loads((tmp_path / "haiku" / "report.json").read_text())
-    rows = re.findall(r"^\| \**(\w+)\** \| (\d+) \| \**([\d.]+)\** \| \[([\d.]+), ([\d.]+)\] \| (\d+) \|$", SECTION.group(1), re.M)
+    rows = re.findall(
+        r"^\| \**(\w+)\** \| (\d+) \| \**([\d.]+)\** \| \[([\d.]+), ([\d.]+)\] \| (\d+) \|$", SECTION.group(1), re.M
+    )
     table = {name: (int(n), float(score), float(lo), float(hi), int(u)) for name, n, score, lo, hi, u in rows}
     for cat in haiku["categories"]:
         n, score, lo, hi, unscored = table[cat["name"]]
