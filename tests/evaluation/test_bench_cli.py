@@ -212,3 +212,45 @@ def test_a_pairwise_judge_on_best_of_4_lists_judges_every_pair_in_both_orders(tm
     assert report["categories"] == [{"name": "Math", "score": 0.5, "ci": [0.5, 0.5], "items": 3, "unscored": 0}]
     assert report["intransitive"] == {"triples": 12.0, "intransitive": 0.0, "share": 0.0}
     assert report["position"]["position_bias"] == 1.0
+
+
+def test_judge_failures_are_reported_apart_and_counted_as_the_official_rule_says(tmp_path: Path) -> None:
+    rows = [
+        {
+            "pair_id": f"p{k}",
+            "source": "mmlu-pro-math",
+            "question": ("UNPARSEABLE " if k < 2 else "") + f"Q{k}?",
+            "label": "A>B" if k % 2 else "B>A",
+        }
+        for k in range(6)
+    ]
+    for r in rows:
+        r["response_A"], r["response_B"] = (
+            ("RIGHT answer", "WRONG answer") if r["label"] == "A>B" else ("WRONG answer", "RIGHT answer")
+        )
+    data = tmp_path / "jb.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+    def responder(request: dict) -> str:
+        text = json.dumps(request["messages"])
+        if "UNPARSEABLE" in text:
+            return "I cannot decide."  # no choice: repaired once, then an error result
+        return ALWAYS_A if text.rindex("RIGHT answer") < text.rindex("WRONG answer") else ALWAYS_A.replace('"A"', '"B"')
+
+    with ScriptedLLMServer(responder) as server:
+        judge = rmg.JudgeReward(
+            principles=["Correct answer"],
+            mode="pairwise",
+            swap=False,
+            model="scripted-judge",
+            base_url=server.base_url,
+            cache=False,
+            max_retries=0,
+        )
+        report = run_benchmark("judgebench", str(data), spec=judge, out=tmp_path / "rep", rounds=20)
+    assert report["unscored"]["items"] == 2 and set(report["unscored"]["examples"]) == {"p0", "p1"}
+    assert report["overall"] == pytest.approx(4 / 6)  # the failed pairs stay in the denominator with 0
+    assert report["unscored"]["overall_on_scored_items"] == 1.0
+    assert "stays in the denominator" in report["unscored"]["counted_as"]
+    assert report["statuses"] == {"ok": 16, "error": 8}
+    assert report["position"]["order_consistency"] == 1.0 and report["position"]["position_bias"] == 0.0

@@ -251,3 +251,85 @@ def test_hh_rlhf_and_generic_pairs_and_bad_rows_name_file_and_field(tmp_path: Pa
     bad.write_text(json.dumps({"question": "q", "response_A": "a", "response_B": "b", "label": "A>>B"}) + "\n")
     with pytest.raises(BenchmarkError, match=r"bad.jsonl:1: field 'label'"):
         load_items(get_benchmark("judgebench"), str(bad))
+
+
+@needs_data
+def test_judgebench_output_file_given_as_data_is_replayed_without_a_reward(tmp_path: Path) -> None:
+    """A JudgeBench output file (pairs plus `judgments`) is itself the data: rmg bench recomputes its score."""
+    judgments = {
+        json.loads(line)["pair_id"]: json.loads(line)["judgments"] for line in HAIKU_RUN.read_text().splitlines()
+    }
+    merged = tmp_path / "dataset=judgebench,judge_name=arena_hard,judge_model=claude-3-haiku.jsonl"
+    with merged.open("w") as f:
+        for line in (JUDGE / "judgebench_claude35sonnet.jsonl").read_text().splitlines():
+            row = json.loads(line)
+            f.write(json.dumps({**row, "judge_name": "arena_hard", "judgments": judgments[row["pair_id"]]}) + "\n")
+    report = run_benchmark("judgebench", str(merged), rounds=20)
+    assert report["overall"] == pytest.approx(87 / 270) and report["source"]["kind"] == "replay"
+
+
+@needs_data
+def test_mt_bench_style_pairs_with_a_length_preference_match_an_independent_recount(tmp_path: Path) -> None:
+    mt = DATA / "mtbench"
+    questions = {q["question_id"]: q for q in map(json.loads, (mt / "question.jsonl").read_text().splitlines())}
+    rows = []
+    for k, ref in enumerate(map(json.loads, (mt / "reference_answer_gpt-4.jsonl").read_text().splitlines())):
+        q = questions[ref["question_id"]]
+        full = ref["choices"][0]["turns"]
+        short = [t.split(".")[0] + "." for t in full]
+        winner = "tie" if k % 5 == 0 else "model_a" if k % 2 == 0 else "model_b"
+        for turn in (1, 2):
+
+            def conv(answers: list[str], turn: int = turn) -> list[dict[str, str]]:
+                out = []
+                for t in range(turn):
+                    out += [{"role": "user", "content": q["turns"][t]}, {"role": "assistant", "content": answers[t]}]
+                return out
+
+            rows.append(
+                {
+                    "question_id": q["question_id"],
+                    "model_a": "gpt-4",
+                    "model_b": "clipped",
+                    "winner": winner,
+                    "judge": "expert_0",
+                    "turn": turn,
+                    "conversation_a": conv(full),
+                    "conversation_b": conv(short),
+                }
+            )
+    data = tmp_path / "human.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    report = run_benchmark("mt-bench-human", str(data), spec=shorter(), out=tmp_path / "rep", rounds=20)
+    agree, agree_tie = [], []
+    for r in rows:
+        a, b = r["conversation_a"][-1]["content"], r["conversation_b"][-1]["content"]
+        vote = "model_a" if len(a) < len(b) else "model_b" if len(b) < len(a) else "tie"
+        agree_tie.append(vote == r["winner"])
+        if "tie" not in (vote, r["winner"]):
+            agree.append(vote == r["winner"])
+    assert report["overall"] == pytest.approx(sum(agree) / len(agree), abs=1e-9)
+    assert report["extra"]["with_tie"] == pytest.approx(sum(agree_tie) / len(agree_tie), abs=1e-9)
+    assert [c["name"] for c in report["categories"]] == ["turn 1", "turn 2"]
+
+
+def test_rmg_score_output_replays_as_recorded_scores(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    data = tmp_path / "pairs.jsonl"
+    rows = [
+        {"id": k, "prompt": "Say hi", "chosen": "hi" * (k % 3 + 1), "rejected": "hello there", "task": "greet"}
+        for k in range(12)
+    ]
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    scored = tmp_path / "scored.jsonl"
+    spec = 'format.length(style="dapo", max_length=1000, buffer_length=1000, unit="chars")'
+    subprocess.run(
+        [sys.executable, "-m", "rmg", "score", spec, str(data), "-o", str(scored), "--no-progress"],
+        check=True,
+        capture_output=True,
+    )
+    report = run_benchmark("pairs", str(data), scores=str(scored), rounds=20)
+    # chosen "hi".."hihihi" (2-6 chars) is shorter than "hello there" (11): always preferred
+    assert report["overall"] == 1.0 and report["items"] == 12 and report["categories"][0]["name"] == "greet"
