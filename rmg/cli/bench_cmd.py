@@ -44,7 +44,14 @@ def bench_command() -> None:
     "--reward", "spec", default=None, metavar="SPEC", help="The reward to evaluate (a spec, as for rmg score)."
 )
 @click.option("--scores", default=None, metavar="FILE", help="Recorded scores to evaluate instead (no calls).")
-@click.option("-o", "--output", "out", default=None, type=click.Path(file_okay=False), help="Report directory.")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Report directory (default for a run: ./bench-BENCHMARK); a re-run resumes its scores.jsonl.",
+)
 @click.option("--bootstrap", "rounds", type=int, default=1000, show_default=True, help="Bootstrap resamples.")
 @runner_options
 @dataset_options
@@ -141,11 +148,14 @@ def print_report(report: dict[str, Any], out: str | None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from rmg.evaluation.report import ci_text, pct
+    from rmg.evaluation.report import ci_text, extra_text, pct
 
     console = Console(width=120)
     table = Table(
-        title=f"rmg bench {report['benchmark']}", title_justify="left", caption=report["description"], caption_justify="left"
+        title=f"rmg bench {report['benchmark']}",
+        title_justify="left",
+        caption=report["description"],
+        caption_justify="left",
     )
     for name, justify in (
         ("category", "left"),
@@ -168,7 +178,7 @@ def print_report(report: dict[str, Any], out: str | None) -> None:
     console.print(table)
     for key, value in report.get("extra", {}).items():
         if value is not None:
-            console.print(f"{key}: {value:g}" if key == "votes_without_tie" else f"{key}: {pct(value)}%")
+            console.print(f"{key}: {extra_text(key, value)}")
     u = report["unscored"]
     console.print(
         f"unscored: {u['items']} ({pct(u['share'])}%), {u['counted_as']}; on scored items only: {pct(u['overall_on_scored_items'])}%"

@@ -130,7 +130,7 @@ def build_report(
     outcomes = [bench.outcome(item, v) for item, v in zip(items, verdicts)]
     metrics = bench.aggregate(items, outcomes)
     intervals = bootstrap(bench, items, outcomes, rounds=rounds)
-    unscored = [k for k, v in enumerate(verdicts) if v.unscored]
+    unscored = [k for k, (v, o) in enumerate(zip(verdicts, outcomes)) if v.unscored or o.get("unscorable")]
     scored_only = [k for k in range(len(items)) if k not in set(unscored)]
     on_scored = (
         bench.aggregate([items[k] for k in scored_only], [outcomes[k] for k in scored_only]).overall

@@ -55,7 +55,8 @@ class RewardBench2(Benchmark):
     accuracy + 0.30 ref accuracy + 0.20 share where the correct-incorrect margin exceeds the spread
     of the correct ones + 0.20 the same with the smaller of the ref / tied margins + 0.01 mean
     tanh(min margin / spread - 1). Overall = the leaderboard's mean of the subset scores.
-    Pairwise judges are scored per order (chosen against each rejected); Ties needs pointwise scores.
+    Pairwise judges are scored per order (chosen against each rejected); Ties needs pointwise scores,
+    so under a pairwise judge its prompts are reported unscored and the overall is over five subsets.
     Unscored: an unscored candidate makes the prompt wrong (the official script has a score for
     every candidate); Ties prompts with an unscored candidate are left out of the Ties formula.
     """
@@ -93,7 +94,7 @@ class RewardBench2(Benchmark):
         if item.extra.get("ties_group"):
             scores = verdicts.scores
             if scores is None or any(s is None for s in scores):
-                return {"credit": math.nan}
+                return {"credit": math.nan, "unscorable": 1.0}  # Ties needs every candidate's score
             return {"credit": math.nan, "scores": list(scores)}  # type: ignore[dict-item]
         return {"credit": best_of_n_credit(item, verdicts, tie_share=True)}
 

@@ -9,11 +9,18 @@ from typing import Any
 
 from .base import BenchmarkError
 
-__all__ = ["ci_text", "compare_reports", "load_report", "markdown", "pct"]
+__all__ = ["ci_text", "compare_reports", "extra_text", "load_report", "markdown", "pct"]
 
 
 def pct(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.1f}"
+
+
+COUNT_EXTRAS = {"votes_without_tie"}  # extras that are counts, not shares
+
+
+def extra_text(key: str, value: float) -> str:
+    return f"{value:g}" if key in COUNT_EXTRAS else f"{pct(value)}%"
 
 
 def ci_text(ci: list[float] | None) -> str:
@@ -41,12 +48,7 @@ def markdown(report: dict[str, Any]) -> str:
     if report.get("extra"):
         lines += [
             "",
-            "Extras: "
-            + ", ".join(
-                f"{k} {pct(v)}%" if k != "votes_without_tie" else f"{k} {v:g}"
-                for k, v in report["extra"].items()
-                if v is not None
-            ),
+            "Extras: " + ", ".join(f"{k} {extra_text(k, v)}" for k, v in report["extra"].items() if v is not None),
         ]
     u = report["unscored"]
     lines += [

@@ -82,16 +82,24 @@ def _fold(items: Sequence[Item], plans: Sequence[Plan], rows: Sequence[dict[str,
 
 
 def endpoint_info(runner: Any) -> dict[str, Any]:
-    """The model names and endpoints of the spec's model rewards (for the report)."""
-    models, urls = [], []
+    """The model names and endpoints of the spec's model rewards (for the report), as resolved
+    (a judge given no model uses RMG_MODEL / RMG_BASE_URL: the chat model knows which)."""
+    models, urls = set(), set()
     for leaf in runner.leaves:
-        model = getattr(leaf.reward, "model", None)
+        reward = leaf.reward
+        model, url = getattr(reward, "model", None), getattr(reward, "base_url", None)
+        chat_model = getattr(reward, "chat_model", None)
+        if callable(chat_model):
+            try:
+                chat = chat_model()
+                model, url = getattr(chat, "name", model), getattr(chat, "base_url", url)
+            except Exception:  # noqa: BLE001 - no endpoint configured: report what the spec says
+                pass
         if model is not None:
-            models.append(model if isinstance(model, str) else getattr(model, "model", type(model).__name__))
-        url = getattr(leaf.reward, "base_url", None)
+            models.add(model if isinstance(model, str) else str(getattr(model, "name", type(model).__name__)))
         if url:
-            urls.append(str(url))
-    return {"models": sorted(set(map(str, models))), "base_urls": sorted(set(urls))}
+            urls.add(str(url))
+    return {"models": sorted(models), "base_urls": sorted(urls)}
 
 
 def run_reward(

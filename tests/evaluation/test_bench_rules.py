@@ -176,3 +176,12 @@ def test_bootstrap_interval_contains_the_score_and_is_zero_width_when_all_agree(
     assert low < report["overall"] == 0.75 < high
     same = run("pairs", items, [Verdicts(scores=[1.0, 0.0])] * 40)
     assert same["overall_ci"] == [1.0, 1.0]
+
+
+def test_rewardbench2_ties_under_a_pairwise_judge_are_reported_unscored_not_dropped_silently() -> None:
+    ties = Item("tied:1", "Ties", "q", ["a", "b", "x"], [0, 1], extra={"ties_group": ("tied", 1), "num_correct": 2})
+    math_item = Item("m", "Math", "q", ["a", "x"], [0])
+    verdicts = [Verdicts(pairs={(0, 2): (0, 0), (1, 2): (1, 1)}), Verdicts(pairs={(0, 1): (0, 0)})]
+    report = run("rewardbench2", [ties, math_item], verdicts)
+    assert [c["name"] for c in report["categories"]] == ["Math"] and report["overall"] == 1.0
+    assert report["unscored"]["items"] == 1 and report["unscored"]["examples"] == ["tied:1"]
