@@ -6,8 +6,6 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from rmg.core.dataset import FieldMap, row_to_sample
-
 from .base import TIE, Benchmark, BenchmarkError, Item, Metrics, Verdicts, mean, mean_by_category, order_credit
 from .rows import iter_rows, need
 
@@ -229,6 +227,8 @@ class Generic(Benchmark):
     rule = "pairs: chosen > rejected; lists: every preferred > every other (strict); mean over items"
 
     def load(self, path: str, **options: Any) -> list[Item]:
+        from rmg.core.dataset import FieldMap, row_to_sample
+
         fields = options.get("fields") or FieldMap()
         items = []
         for row in iter_rows(path):

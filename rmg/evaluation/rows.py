@@ -9,8 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from rmg.core.dataset import BadRow, DataError, read_rows
-
 from .base import BenchmarkError
 
 __all__ = ["Row", "data_files", "data_hash", "iter_rows", "need"]
@@ -44,6 +42,8 @@ def data_files(path: str) -> list[Path]:
 
 def iter_rows(path: str) -> Iterator[Row]:
     """Every row of every file behind `path`; a malformed line is an error naming file and line."""
+    from rmg.core.dataset import BadRow, DataError, read_rows  # pydantic: only when data is read
+
     for file in data_files(path):
         if file.suffix == ".arrow":
             yield from _arrow_rows(file)
