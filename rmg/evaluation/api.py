@@ -73,6 +73,12 @@ def run_benchmark(
     elif scores is not None:
         verdicts = recorded_verdicts(scores, items)
         source = {"kind": "replay", "scores_file": str(scores)}
+        recorded_run = Path(scores).with_name("run.json")  # rmg bench's own scores say which spec made them
+        if recorded_run.is_file():
+            try:
+                source["recorded_spec"] = json.loads(recorded_run.read_text(encoding="utf-8")).get("spec")
+            except ValueError:
+                pass
     else:
         verdicts = _recorded_in_data(items)
         source = {"kind": "replay", "scores_file": str(data)}
@@ -162,6 +168,7 @@ def build_report(
             for c in order
         ],
         "extra": {k: _num(v) for k, v in metrics.extra.items()},
+        "extra_ci": {k: _pair(intervals.get(f"extra:{k}")) for k in metrics.extra},
         "unscored": {
             "items": len(unscored),
             "share": len(unscored) / len(items) if items else 0.0,

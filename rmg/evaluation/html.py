@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from .report import ci_text, markdown, pct
+from .report import COUNT_EXTRAS, ci_text, markdown, pct, reward_text
 
 __all__ = ["render_html"]
 
@@ -61,7 +61,7 @@ def render_html(report: dict[str, Any]) -> str:
     body = [
         f"<h1>rmg bench: {escape(report['benchmark'])}</h1>",
         (
-            f'<p class="meta">reward <code>{escape(str(report.get("spec") or report.get("source", {}).get("scores_file")))}</code> · '
+            f'<p class="meta">reward <code>{escape(reward_text(report))}</code> · '
             f"data <code>{escape(str(report.get('data')))}</code> ({report['items']} items, sha256 {escape(str(report.get('data_hash'))[:12])}) · "
             f"rmg {escape(str(report.get('rmg_version')))} · model(s) {escape(', '.join(report.get('endpoint', {}).get('models') or []) or '-')}</p>"
         ),
@@ -77,6 +77,13 @@ def render_html(report: dict[str, Any]) -> str:
     body.append(
         f"<tr><th>overall</th><th>{report['items']}</th><th>{pct(report['overall'])}</th><th>{ci_text(report['overall_ci'])}</th><th>{report['unscored']['items']}</th></tr></table>"
     )
+    extra_ci = report.get("extra_ci") or {}
+    shares = [
+        (k, v, extra_ci.get(k)) for k, v in report.get("extra", {}).items() if v is not None and k not in COUNT_EXTRAS
+    ]
+    if shares:
+        body.append("<h2>Other figures of the official rule</h2>")
+        body.append(bar_chart(shares, chart_id="extras-chart", title=f"{report['benchmark']}: other figures (%)"))
     u = report["unscored"]
     body.append(
         f"<p>Unscored items: {u['items']} ({pct(u['share'])}%): {escape(u['counted_as'])}. Overall on scored items only: {pct(u['overall_on_scored_items'])}%.</p>"

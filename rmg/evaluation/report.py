@@ -23,6 +23,15 @@ def extra_text(key: str, value: float) -> str:
     return f"{value:g}" if key in COUNT_EXTRAS else f"{pct(value)}%"
 
 
+def reward_text(report: dict[str, Any]) -> str:
+    """The spec evaluated, or for a replay the recorded scores (and the spec that made them, if known)."""
+    if report.get("spec"):
+        return str(report["spec"])
+    source = report.get("source", {})
+    made_by = f" (recorded by {source['recorded_spec']})" if source.get("recorded_spec") else ""
+    return f"recorded scores {source.get('scores_file')}{made_by}"
+
+
 def ci_text(ci: list[float] | None) -> str:
     return "-" if not ci else f"[{pct(ci[0])}, {pct(ci[1])}]"
 
@@ -31,7 +40,7 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [
         f"# rmg bench: {report['benchmark']}",
         "",
-        f"- reward: `{report.get('spec') or report.get('source', {}).get('scores_file')}`",
+        f"- reward: `{reward_text(report)}`",
         f"- data: `{report.get('data')}` (sha256 {str(report.get('data_hash'))[:12]}), {report['items']} items",
         f"- rmg {report.get('rmg_version')}, endpoint model(s): {', '.join(report.get('endpoint', {}).get('models') or []) or '-'}",
         f"- what the number means: {report['description']}",
@@ -122,9 +131,4 @@ def compare_reports(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
         notes.append(f"different benchmarks: {a.get('benchmark')} vs {b.get('benchmark')}")
     if a.get("data_hash") != b.get("data_hash"):
         notes.append("different data (data_hash differs): the comparison is across data sets")
-    return {
-        "a": a.get("spec") or a.get("source", {}).get("scores_file"),
-        "b": b.get("spec") or b.get("source", {}).get("scores_file"),
-        "rows": rows,
-        "notes": notes,
-    }
+    return {"a": reward_text(a), "b": reward_text(b), "rows": rows, "notes": notes}

@@ -92,9 +92,9 @@ def endpoint_info(runner: Any) -> dict[str, Any]:
         if callable(chat_model):
             try:
                 chat = chat_model()
-                model, url = getattr(chat, "name", model), getattr(chat, "base_url", url)
             except Exception:  # noqa: BLE001 - no endpoint configured: report what the spec says
-                pass
+                chat = None
+            model, url = getattr(chat, "name", model), getattr(chat, "base_url", url)
         if model is not None:
             models.add(model if isinstance(model, str) else str(getattr(model, "name", type(model).__name__)))
         if url:
@@ -150,7 +150,11 @@ def run_reward(
     done = len(rows)
     with writer:
         for plan, scored in zip(todo, runner.stream(samples())):
-            row = {"sample": scored.sample.id, "results": [result_to_json(r) for r in scored.results]}
+            # the plan's id, not the scored sample's: a sample that failed validation has none
+            row = {
+                "sample": _sample(items[plan.item], plan)["id"],
+                "results": [result_to_json(r) for r in scored.results],
+            }
             writer.write(row)
             rows.append(row)
             done += 1

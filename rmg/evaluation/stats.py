@@ -22,8 +22,9 @@ def bootstrap(
     seed: int = 0,
     level: float = 0.95,
 ) -> dict[str, tuple[float, float]]:
-    """Percentile intervals for overall and each category: items are resampled within their category
-    (so every category keeps its size) and the benchmark's own aggregate is recomputed each round."""
+    """Percentile intervals for overall, each category and each extra (`extra:NAME`): items are
+    resampled within their category (so every category keeps its size) and the benchmark's own
+    aggregate is recomputed each round."""
     if not items:
         return {}
     rng = random.Random(seed)
@@ -34,7 +35,8 @@ def bootstrap(
     for _ in range(rounds):
         picked = [rng.choice(members) for members in groups.values() for _ in members]
         metrics = bench.aggregate([items[k] for k in picked], [outcomes[k] for k in picked])
-        for name, value in [("overall", metrics.overall), *metrics.categories.items()]:
+        extras = [(f"extra:{k}", v) for k, v in metrics.extra.items()]
+        for name, value in [("overall", metrics.overall), *metrics.categories.items(), *extras]:
             if not math.isnan(value):
                 draws.setdefault(name, []).append(value)
     low_q, high_q = (1 - level) / 2, 1 - (1 - level) / 2
