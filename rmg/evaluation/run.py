@@ -1,7 +1,9 @@
 """Running a benchmark: items -> samples -> the runner (resumable) -> verdicts, or verdicts replayed
 from recorded scores with no calls at all.
 
-Pointwise and listwise rewards score each item's candidates in one sample. Pairwise rewards judge
+Pointwise and listwise rewards score each item's candidates in one sample, shown in a seeded
+shuffle of the item's order (benchmark files list the chosen response first: a listwise judge that
+favours the first slot must not be credited for it); scores are mapped back. Pairwise rewards judge
 every comparison the item needs in both orders, one sample per order, with the judge's own swap
 turned off (`swap=False`, a soft parameter) so the two orders are the bench's to compare and
 position bias can be measured. Each sample's results go to `scores.jsonl` as they come; a run that
@@ -10,7 +12,9 @@ was killed resumes from it, and `--scores scores.jsonl` replays it.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import random
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -51,8 +55,16 @@ def plan_samples(items: Sequence[Item], pairwise: bool) -> list[Plan]:
     return plans
 
 
+def shown_order(item: Item) -> list[int]:
+    """The candidates' display order for a one-sample item: a shuffle seeded by the item's id, so
+    a rerun, a resume and a replay all see the same order."""
+    order = list(range(len(item.candidates)))
+    random.Random(int.from_bytes(hashlib.sha256(item.id.encode()).digest()[:8], "big")).shuffle(order)
+    return order
+
+
 def _sample(item: Item, plan: Plan) -> dict[str, Any]:
-    shown = list(plan.order) if plan.order else list(range(len(item.candidates)))
+    shown = list(plan.order) if plan.order else shown_order(item)
     return {
         "id": f"{item.id}" if plan.order is None else f"{item.id}#{shown[0]}-{shown[1]}",
         "prompt": item.prompt if item.prompt is not None else [],
@@ -69,7 +81,11 @@ def _fold(items: Sequence[Item], plans: Sequence[Plan], rows: Sequence[dict[str,
         v = verdicts[plan.item]
         if plan.order is None:
             n = len(items[plan.item].candidates)
-            v.scores = scores if len(scores) == n else [None] * n
+            shown = row.get("shown") or shown_order(items[plan.item])
+            v.scores = [None] * n
+            if len(scores) == n:
+                for position, candidate in enumerate(shown):
+                    v.scores[candidate] = scores[position]
             continue
         i, j = plan.order
         si, sj = (scores + [None, None])[:2]
@@ -153,6 +169,7 @@ def run_reward(
             # the plan's id, not the scored sample's: a sample that failed validation has none
             row = {
                 "sample": _sample(items[plan.item], plan)["id"],
+                "shown": list(plan.order) if plan.order else shown_order(items[plan.item]),
                 "results": [result_to_json(r) for r in scored.results],
             }
             writer.write(row)

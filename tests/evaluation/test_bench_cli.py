@@ -254,3 +254,30 @@ def test_judge_failures_are_reported_apart_and_counted_as_the_official_rule_says
     assert "stays in the denominator" in report["unscored"]["counted_as"]
     assert report["statuses"] == {"ok": 16, "error": 8}
     assert report["position"]["order_consistency"] == 1.0 and report["position"]["position_bias"] == 0.0
+
+
+def test_a_listwise_judge_sees_candidates_shuffled_so_a_first_slot_habit_earns_nothing_extra(tmp_path: Path) -> None:
+    """Benchmark files list the chosen response first; a judge that always ranks the first shown
+    response best is right only where the seeded shuffle happened to show the chosen one first."""
+    rows = [
+        {"id": str(k), "prompt": f"Q{k}", "chosen": [f"right {k}"], "rejected": ["w1", "w2", "w3"], "subset": "Math"}
+        for k in range(40)
+    ]
+    data = tmp_path / "rb2.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with ScriptedLLMServer('{"critique": "First is best.", "ranking": [1, 2, 3, 4]}') as server:
+        judge = rmg.JudgeReward(
+            principles=["Correct answer"],
+            mode="listwise",
+            model="scripted-judge",
+            base_url=server.base_url,
+            cache=False,
+            max_retries=0,
+        )
+        report = run_benchmark("rewardbench2", str(data), spec=judge, out=tmp_path / "rep", rounds=20)
+        assert len(server.requests) == 40
+    shown = [json.loads(line)["shown"] for line in (tmp_path / "rep" / "scores.jsonl").read_text().splitlines()]
+    first = sum(order[0] == 0 for order in shown) / 40
+    assert report["overall"] == pytest.approx(first) and 0.05 < first < 0.6
+    replay = run_benchmark("rewardbench2", str(data), scores=str(tmp_path / "rep" / "scores.jsonl"), rounds=20)
+    assert replay["overall"] == report["overall"]
