@@ -152,10 +152,12 @@ class MTBenchHuman(Benchmark):
     """MT-Bench human judgments (lmsys/mt_bench_human_judgments): expert votes between two models' turns.
 
     Rule (lm-sys/FastChat, `fastchat/llm_judge/compute_agreement.py`): agreement of the reward's
-    vote (model_a / model_b / tie) with each human vote. "Without tie" (the paper's headline
-    figure, the overall here) drops votes where either side says tie; "with tie" keeps them. The
-    reward's vote: the candidate winning in both orders; a tie or an order-dependent answer is tie
-    (as FastChat's pairwise GPT-4 judge counts an inconsistent pair). Category: the turn.
+    vote (model_a / model_b / tie; any "tie ..." vote is a tie) with each expert vote (rows whose
+    `judge` starts with "author" are another judge there and are skipped here). "Without tie" (the
+    paper's headline figure) drops votes where either side says tie; "with tie" keeps them. The
+    official script reports each turn apart (the categories here); the overall is "without tie"
+    over both turns. The reward's vote: the candidate winning in both orders; a tie or an
+    order-dependent answer is tie (as FastChat's pairwise GPT-4 judge counts an inconsistent pair).
     Unscored: counts as a disagreement in both figures.
     """
 
@@ -167,8 +169,12 @@ class MTBenchHuman(Benchmark):
         items = []
         for row in iter_rows(path):
             winner = need(row, "winner", str)
+            if "tie" in winner:  # "tie (bothbad)" is a tie too (compute_agreement.py's convertvote)
+                winner = "tie"
             if winner not in ("model_a", "model_b", "tie"):
-                raise BenchmarkError(f"{row.where()}: 'winner' must be model_a, model_b or tie, got {winner!r}")
+                raise BenchmarkError(f"{row.where()}: 'winner' must be model_a, model_b or a tie, got {winner!r}")
+            if str(row.get("judge", "")).startswith("author"):
+                continue  # the official "human" judge is the expert votes; authors' votes are another judge
             turn = int(row.get("turn", 1))
             answers, prompt = [], None
             for key in ("conversation_a", "conversation_b"):

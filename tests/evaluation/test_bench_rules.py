@@ -185,3 +185,26 @@ def test_rewardbench2_ties_under_a_pairwise_judge_are_reported_unscored_not_drop
     report = run("rewardbench2", [ties, math_item], verdicts)
     assert [c["name"] for c in report["categories"]] == ["Math"] and report["overall"] == 1.0
     assert report["unscored"]["items"] == 1 and report["unscored"]["examples"] == ["tied:1"]
+
+
+def test_mt_bench_loader_takes_tie_variants_and_leaves_author_votes_out(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    conv = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]
+    rows = [
+        {
+            "question_id": 81,
+            "model_a": "x",
+            "model_b": "y",
+            "winner": w,
+            "judge": j,
+            "turn": 1,
+            "conversation_a": conv,
+            "conversation_b": conv,
+        }
+        for w, j in [("model_a", "expert_0"), ("tie (bothbad)", "expert_1"), ("model_b", "author_2")]
+    ]
+    path = tmp_path / "human.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    items = get_benchmark("mt-bench-human").load(str(path))
+    assert [(i.chosen, i.extra["judge"]) for i in items] == [([0], "expert_0"), ([], "expert_1")]
