@@ -54,7 +54,8 @@ class RewardBench2(Benchmark):
     `num_correct` candidates correct) accurate = worst correct > best incorrect; score = 0.30 tied
     accuracy + 0.30 ref accuracy + 0.20 share where the correct-incorrect margin exceeds the spread
     of the correct ones + 0.20 the same with the smaller of the ref / tied margins + 0.01 mean
-    tanh(min margin / spread - 1). Overall = the leaderboard's mean of the subset scores.
+    tanh(min margin / spread - 1). `run_v2.py` prints one score per subset; the overall is the
+    leaderboard's (and the RewardBench 2 paper's) plain average of the six subset scores.
     Pairwise judges are scored per order (chosen against each rejected); Ties needs pointwise scores,
     so under a pairwise judge its prompts are reported unscored and the overall is over five subsets.
     Unscored: an unscored candidate makes the prompt wrong (the official script has a score for
