@@ -214,15 +214,20 @@ def compare_command(a: str, b: str) -> None:
     except BenchmarkError as exc:
         raise click.ClickException(str(exc)) from None
     table = Table(title=f"A: {result['a']}   B: {result['b']}", title_justify="left")
-    for name in ("category", "A %", "B %", "B - A", "z", "exceeds noise"):
+    for name in ("category", "A %", "B %", "B - A", "95% CI of B - A / z", "exceeds noise"):
         table.add_column(name, justify="left" if name == "category" else "right")
     for row in result["rows"]:
         diff = "-" if row["difference"] is None else f"{100 * row['difference']:+.1f}"
-        z = "-" if row["z"] is None else f"{row['z']:+.2f}"
+        if row["difference_ci"] is not None:
+            spread = f"[{100 * row['difference_ci'][0]:+.1f}, {100 * row['difference_ci'][1]:+.1f}]"
+        else:
+            spread = "-" if row["z"] is None else f"z {row['z']:+.2f}"
         noise = "-" if row["exceeds_noise"] is None else ("yes" if row["exceeds_noise"] else "no")
-        table.add_row(row["name"], pct(row["a"]), pct(row["b"]), diff, z, noise)
+        table.add_row(row["name"], pct(row["a"]), pct(row["b"]), diff, spread, noise)
     console = Console(width=120)
     console.print(table)
+    method = "paired bootstrap over the same items" if result["paired"] else "independent bootstrap intervals"
+    console.print(f"noise test: {method}")
     for note in result["notes"]:
         console.print(f"note: {note}")
 

@@ -23,7 +23,7 @@ _EXPORTS = {
     "write_report": "api",
     "get_benchmark": "registry",
     "list_benchmarks": "registry",
-    "compare_reports": "report",
+    "compare_reports": "compare",
     "load_report": "report",
 }
 
@@ -57,5 +57,6 @@ def __getattr__(name: str) -> Any:
 if TYPE_CHECKING:  # pragma: no cover
     from .api import build_report, load_items, run_benchmark, write_report
     from .base import TIE, Benchmark, BenchmarkError, Item, Metrics, Verdicts
+    from .compare import compare_reports
     from .registry import get_benchmark, list_benchmarks
-    from .report import compare_reports, load_report
+    from .report import load_report

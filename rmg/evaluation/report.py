@@ -1,15 +1,14 @@
-"""The report directory (report.json, report.md, report.html) and the comparison of two reports."""
+"""Reading and writing reports: report.json, the markdown summary, the number formats."""
 
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
 from .base import BenchmarkError
 
-__all__ = ["ci_text", "compare_reports", "extra_text", "load_report", "markdown", "pct"]
+__all__ = ["ci_text", "extra_text", "load_report", "markdown", "pct", "reward_text"]
 
 
 def pct(value: float | None) -> str:
@@ -91,44 +90,3 @@ def load_report(path: str) -> dict[str, Any]:
     if not isinstance(report, dict) or "overall" not in report or "categories" not in report:
         raise BenchmarkError(f"{p}: not an rmg bench report (no 'overall' / 'categories')")
     return report
-
-
-def _se(ci: list[float] | None) -> float | None:
-    return None if not ci else (ci[1] - ci[0]) / (2 * 1.959964)
-
-
-def compare_reports(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    """B - A for overall and each shared category. `exceeds_noise`: |difference| > 1.96 x the
-    combined standard error read off the two bootstrap intervals (independent-samples z test)."""
-    rows = []
-    a_cats = {c["name"]: c for c in a["categories"]}
-    names = ["overall"] + [c["name"] for c in b["categories"] if c["name"] in a_cats]
-    for name in names:
-        ca = {"score": a["overall"], "ci": a.get("overall_ci")} if name == "overall" else a_cats[name]
-        cb = (
-            {"score": b["overall"], "ci": b.get("overall_ci")}
-            if name == "overall"
-            else next(c for c in b["categories"] if c["name"] == name)
-        )
-        row: dict[str, Any] = {
-            "name": name,
-            "a": ca["score"],
-            "b": cb["score"],
-            "difference": None,
-            "z": None,
-            "exceeds_noise": None,
-        }
-        if ca["score"] is not None and cb["score"] is not None:
-            row["difference"] = cb["score"] - ca["score"]
-            sa, sb = _se(ca.get("ci")), _se(cb.get("ci"))
-            if sa is not None and sb is not None:
-                se = math.hypot(sa, sb)
-                row["z"] = row["difference"] / se if se > 0 else (0.0 if row["difference"] == 0 else math.inf)
-                row["exceeds_noise"] = abs(row["z"]) > 1.959964
-        rows.append(row)
-    notes = []
-    if a.get("benchmark") != b.get("benchmark"):
-        notes.append(f"different benchmarks: {a.get('benchmark')} vs {b.get('benchmark')}")
-    if a.get("data_hash") != b.get("data_hash"):
-        notes.append("different data (data_hash differs): the comparison is across data sets")
-    return {"a": reward_text(a), "b": reward_text(b), "rows": rows, "notes": notes}

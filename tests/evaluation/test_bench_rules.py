@@ -208,3 +208,23 @@ def test_mt_bench_loader_takes_tie_variants_and_leaves_author_votes_out(tmp_path
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     items = get_benchmark("mt-bench-human").load(str(path))
     assert [(i.chosen, i.extra["judge"]) for i in items] == [([0], "expert_0"), ([], "expert_1")]
+
+
+def test_compare_is_paired_on_the_same_items_and_falls_back_to_the_intervals_otherwise() -> None:
+    from rmg.evaluation import compare_reports
+
+    items = [Item(f"i{k}", "all", "q", ["a", "b"], [0]) for k in range(60)]
+    a = run("pairs", items, [Verdicts(scores=[1.0, 0.0] if k % 2 else [0.0, 1.0]) for k in range(60)])  # 50%
+    b = run("pairs", items, [Verdicts(scores=[1.0, 0.0] if k % 2 or k < 16 else [0.0, 1.0]) for k in range(60)])
+    for r in (a, b):
+        r.update(data_hash="same")
+    # B fixes 8 items A got wrong and breaks none: every resample moves the same way
+    paired = compare_reports(a, b)
+    row = paired["rows"][0]
+    assert paired["paired"] and row["method"] == "paired bootstrap" and row["difference"] == pytest.approx(8 / 60)
+    assert row["difference_ci"][0] > 0 and row["exceeds_noise"] is True
+    same = compare_reports(a, a)["rows"][0]
+    assert same["difference"] == 0.0 and same["exceeds_noise"] is False
+    b.pop("per_item")
+    independent = compare_reports(a, b)["rows"][0]
+    assert independent["method"] == "independent intervals" and independent["z"] is not None
