@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 PLUGINS := $(wildcard plugins/rmg-plugin-*)
 STAMP := $(VENV)/.rmg-installed
+BROWSER_STAMP := $(VENV)/.rmg-browser
 DEMO_SPEC ?= math.accuracy + format.repetition(max_penalty=-0.5)
 # A plugin's [test] extra is installed only where it defines one.
 plugin_req = -e "$(1)$(if $(shell grep -s '^test *=' $(1)/pyproject.toml),[test])"
 
-.PHONY: demo test lint bench dist install clean
+.PHONY: demo test lint bench dist install browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,15 @@ $(STAMP): $(BIN)/python pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Headless Chromium (Debian's `chromium`) for the tests that open HTML in a browser (bench reports,
+# the server playground). Idempotent: apt-get runs only when /usr/bin/chromium is missing.
+$(BROWSER_STAMP): $(BIN)/python
+	@test -x /usr/bin/chromium || { apt-get update -q && apt-get install -y -q --no-install-recommends chromium; }
+	@/usr/bin/chromium --version
+	touch $(BROWSER_STAMP)
+
+browser: $(BROWSER_STAMP)
 
 demo: $(STAMP)
 	@echo "== rewards installed =="
@@ -37,7 +47,7 @@ lint: $(STAMP)
 	$(BIN)/mypy rmg
 	$(BIN)/lint-imports --no-cache
 
-test: lint
+test: lint $(BROWSER_STAMP)
 	$(BIN)/python tests/run_suites.py
 
 bench: $(STAMP)

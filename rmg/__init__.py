@@ -13,8 +13,8 @@ from rmg.core.plugins import set_default_plugins
 
 __version__ = "0.1.0"
 
-# rmg's own judges are a default plugin, loaded and reported like an installed one.
-set_default_plugins({"rmg.judges": "rmg.judges.plugin"})
+# rmg's own judges and benchmarks are default plugins, loaded and reported like an installed one.
+set_default_plugins({"rmg.judges": "rmg.judges.plugin", "rmg.evaluation": "rmg.evaluation.plugin"})
 
 _EXPORTS: dict[str, str] = {
     # data model

@@ -54,8 +54,9 @@ def test_two_plugins_registering_one_name_is_an_error_naming_both(
 def test_rmg_load_plugins_restricts_loading_and_empty_loads_none(run_rmg: RunRmg, plugin_dirs: dict[str, Path]) -> None:
     dirs = [plugin_dirs["testkit"], plugin_dirs["broken"]]
     only = _plugins_json(run_rmg, dirs, env={"RMG_LOAD_PLUGINS": "rmg-plugin-testkit"})
-    assert set(only) == {"rmg.judges", "rmg-plugin-testkit"}  # "rmg.judges": the default plugin
-    assert set(_plugins_json(run_rmg, dirs, env={"RMG_LOAD_PLUGINS": ""})) == {"rmg.judges"}
+    defaults = {"rmg.judges", "rmg.evaluation"}  # the default plugins: judges, benchmarks
+    assert set(only) == defaults | {"rmg-plugin-testkit"}
+    assert set(_plugins_json(run_rmg, dirs, env={"RMG_LOAD_PLUGINS": ""})) == defaults
 
 
 def test_a_plugin_added_in_process_registers_rewards_and_a_duplicate_names_both_plugins() -> None:

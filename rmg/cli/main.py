@@ -15,6 +15,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "score": "rmg.cli.score_cmd:score_command",
     "best-of-n": "rmg.cli.best_of_n_cmd:best_of_n_command",
     "plugins": "rmg.cli.plugins_cmd:plugins_command",
+    "bench": "rmg.cli.bench_cmd:bench_command",
     "install": "rmg.cli.install_cmd:install_command",
     "uninstall": "rmg.cli.install_cmd:uninstall_command",
 }
