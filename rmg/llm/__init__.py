@@ -19,6 +19,7 @@ __all__ = [
     "ChatResponse",
     "ChatTimeout",
     "LangChainChatModel",
+    "LocalChatModel",
     "OpenAIChatModel",
     "ResponseCache",
     "Usage",
@@ -32,6 +33,7 @@ _LAZY = {
     "ResponseCache": ".cache",
     "LangChainChatModel": ".langchain",
     "VLLMChatModel": ".vllm_model",
+    "LocalChatModel": ".local",
     "split_think": ".reasoning",
 }
 
