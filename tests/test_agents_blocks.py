@@ -63,7 +63,7 @@ def test_rewards_as_tools_are_called_by_langgraphs_tool_node() -> None:
     result = builder.compile().invoke({"messages": [HumanMessage("What is 17 * 23? Check your answer.")]})
     message = result["messages"][-1]
     assert message.type == "tool" and message.name == "math_accuracy"
-    payload = json.loads(message.content) if message.content.startswith("{") else eval(message.content)  # noqa: S307
+    payload = json.loads(message.content)
     assert payload["score"] == 1.0 and payload["status"] == "ok"
     tool = reward_tool("math.accuracy", name="check_math")
     assert asyncio.run(tool.ainvoke({"response": "392", "reference": "391"}))["score"] == 0.0
