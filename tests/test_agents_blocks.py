@@ -13,14 +13,14 @@ import pytest
 
 pytest.importorskip("langgraph", reason="needs the agents extra: pip install 'rmg[agents]' (make test installs it)")
 
-from langchain_core.messages import AIMessage, HumanMessage  # noqa: E402
-from langgraph.graph import END, START, MessagesState, StateGraph  # noqa: E402
-from langgraph.prebuilt import ToolNode  # noqa: E402
+from langchain_core.messages import AIMessage, HumanMessage
+from langgraph.graph import END, START, MessagesState, StateGraph
+from langgraph.prebuilt import ToolNode
 
-from rmg.agents import reward_node, reward_tool, reward_tools  # noqa: E402
-from rmg.agents.pairs import PairError, read_pairs, row_to_pair  # noqa: E402
-from rmg.agents.principles import merge_principles, wilson  # noqa: E402
-from rmg.core.chat import ChatError  # noqa: E402
+from rmg.agents import reward_node, reward_tool, reward_tools
+from rmg.agents.pairs import PairError, read_pairs, row_to_pair
+from rmg.agents.principles import merge_principles, wilson
+from rmg.core.chat import ChatError
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -53,7 +53,12 @@ def test_reward_node_reports_a_missing_answer_as_a_status() -> None:
 def test_rewards_as_tools_are_called_by_langgraphs_tool_node() -> None:
     tools = reward_tools("math.accuracy", "0.5*math.accuracy + 0.5*math.accuracy")
     assert [t.name for t in tools] == ["math_accuracy", "0_5_math_accuracy_0_5_math_accuracy"]
-    call = {"name": "math_accuracy", "args": {"response": "so the answer is 391", "reference": "391"}, "id": "c1", "type": "tool_call"}
+    call = {
+        "name": "math_accuracy",
+        "args": {"response": "so the answer is 391", "reference": "391"},
+        "id": "c1",
+        "type": "tool_call",
+    }
     builder = StateGraph(MessagesState)
     builder.add_node("agent", lambda s: {"messages": [AIMessage("", tool_calls=[call])]})
     builder.add_node("tools", ToolNode(tools))
@@ -83,7 +88,13 @@ def test_pairs_are_read_from_each_known_format(tmp_path: Path) -> None:
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n{broken\n")
     warnings: list[str] = []
     pairs = read_pairs(str(path), warn=warnings.append)
-    assert [(p["chosen"], p["rejected"]) for p in pairs] == [("hi", "bye"), ("4", "5"), ("red", "car"), ("hello!", "go away"), ("good", "bad")]
+    assert [(p["chosen"], p["rejected"]) for p in pairs] == [
+        ("hi", "bye"),
+        ("4", "5"),
+        ("red", "car"),
+        ("hello!", "go away"),
+        ("good", "bad"),
+    ]
     assert pairs[3]["prompt"] == [{"role": "user", "content": "hi"}]
     assert warnings and "pairs.jsonl:7" in warnings[0]
     with pytest.raises(ValueError, match="LLMBar label"):
@@ -114,7 +125,9 @@ def test_pairs_are_read_from_the_real_benchmark_files(name: str, count: int | No
 
 
 def test_near_duplicate_principles_merge_and_count_their_support() -> None:
-    pool = merge_principles([], ["The better response cites a source.", "Prefer answers that cite sources.", "Be concise."])
+    pool = merge_principles(
+        [], ["The better response cites a source.", "Prefer answers that cite sources.", "Be concise."]
+    )
     assert [(p["text"], p["support"]) for p in pool] == [("Prefer answers that cite sources.", 2), ("Be concise.", 1)]
 
 

@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("langgraph", reason="needs the agents extra: pip install 'rmg[agents]' (make test installs it)")
 
-from rmg.testing import ScriptedLLMServer  # noqa: E402
+from rmg.testing import ScriptedLLMServer
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "refine_math.jsonl"
@@ -32,8 +32,18 @@ def fixer(request: dict[str, Any]) -> str:
 def test_refine_with_a_scripted_model_reaches_the_threshold_in_the_expected_round(run_rmg, tmp_path: Path) -> None:
     with ScriptedLLMServer(fixer) as server:
         proc = run_rmg(
-            "refine", str(EXAMPLE), "-o", "out.jsonl", "--reward", "math.accuracy",
-            "--model", "scripted", "--base-url", server.base_url, "--no-progress", env=NO_ENDPOINT,
+            "refine",
+            str(EXAMPLE),
+            "-o",
+            "out.jsonl",
+            "--reward",
+            "math.accuracy",
+            "--model",
+            "scripted",
+            "--base-url",
+            server.base_url,
+            "--no-progress",
+            env=NO_ENDPOINT,
         )
         calls = server.counts.get("requests", 0)
     assert proc.returncode == 0, proc.stderr
@@ -54,7 +64,19 @@ def test_refine_skips_bad_lines_by_name_and_a_rerun_resumes_without_model_calls(
     lines = EXAMPLE.read_text().splitlines()
     data.write_text("\n".join([lines[0], "{not json", lines[2]]) + "\n")
     with ScriptedLLMServer(fixer) as server:
-        args = ("refine", str(data), "-o", "out.jsonl", "--reward", "math.accuracy", "--model", "scripted", "--base-url", server.base_url, "--no-progress")
+        args = (
+            "refine",
+            str(data),
+            "-o",
+            "out.jsonl",
+            "--reward",
+            "math.accuracy",
+            "--model",
+            "scripted",
+            "--base-url",
+            server.base_url,
+            "--no-progress",
+        )
         first = run_rmg(*args, env=NO_ENDPOINT)
         calls = server.counts["requests"]
         again = run_rmg(*args, env=NO_ENDPOINT)
@@ -67,8 +89,20 @@ def test_refine_skips_bad_lines_by_name_and_a_rerun_resumes_without_model_calls(
 
 def test_refine_ends_a_row_with_an_error_when_the_model_is_unreachable(run_rmg, tmp_path: Path) -> None:
     proc = run_rmg(
-        "refine", str(EXAMPLE), "-o", "out.jsonl", "--reward", "math.accuracy", "--model", "scripted",
-        "--base-url", "http://127.0.0.1:9/v1", "--no-progress", "--limit", "2", env=NO_ENDPOINT,
+        "refine",
+        str(EXAMPLE),
+        "-o",
+        "out.jsonl",
+        "--reward",
+        "math.accuracy",
+        "--model",
+        "scripted",
+        "--base-url",
+        "http://127.0.0.1:9/v1",
+        "--no-progress",
+        "--limit",
+        "2",
+        env=NO_ENDPOINT,
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
@@ -78,13 +112,26 @@ def test_refine_ends_a_row_with_an_error_when_the_model_is_unreachable(run_rmg, 
     assert second["refine"]["status"] == "passed"  # a right row needs no model
 
 
-def test_refine_runs_offline_on_the_local_smollm2_model_and_never_reports_worse_than_the_first(run_rmg, tmp_path: Path) -> None:
+def test_refine_runs_offline_on_the_local_smollm2_model_and_never_reports_worse_than_the_first(
+    run_rmg, tmp_path: Path
+) -> None:
     """End to end with no key and no endpoint: SmolLM2-135M through llama.cpp. It is weak, so only
     the guarantees are checked: every row's best score is at least its first, and it says so on stderr."""
     pytest.importorskip("xllamacpp", reason="needs the local extra and `rmg models pull smollm2`")
     proc = run_rmg(
-        "refine", str(EXAMPLE), "-o", "out.jsonl", "--reward", "math.accuracy", "--rounds", "1",
-        "--max-tokens", "24", "--no-progress", env=NO_ENDPOINT, timeout=900,
+        "refine",
+        str(EXAMPLE),
+        "-o",
+        "out.jsonl",
+        "--reward",
+        "math.accuracy",
+        "--rounds",
+        "1",
+        "--max-tokens",
+        "24",
+        "--no-progress",
+        env=NO_ENDPOINT,
+        timeout=900,
     )
     assert proc.returncode == 0, proc.stderr
     assert "no model endpoint configured; using the offline local model" in proc.stderr
@@ -126,7 +173,7 @@ def hidden_rule_model(request: dict[str, Any]) -> str:
             "Keep answers short.",
         ][coin % 4]
     principles = text.split("[Conversation]")[0]
-    shown_a = re.search(r"\[Response A\]\n(.*?)\n\[End of response A\]", text, re.S).group(1)
+    shown_a = re.search(r"\[Response A\]\n(.*?)\n\[End of response A\]", text, re.DOTALL).group(1)
     if RULE_WORD in principles.lower():
         choice = "A" if "[source" in shown_a else "B"
     else:
@@ -139,8 +186,19 @@ def test_induce_finds_principles_that_beat_the_baseline_and_reports_both(run_rmg
     data.write_text("\n".join(json.dumps(r) for r in pair_rows(48)) + "\n")
     with ScriptedLLMServer(hidden_rule_model) as server:
         proc = run_rmg(
-            "induce", str(data), "-o", "judge.yaml", "--model", "scripted", "--base-url", server.base_url,
-            "--max-principles", "3", "--iterations", "2", env=NO_ENDPOINT,
+            "induce",
+            str(data),
+            "-o",
+            "judge.yaml",
+            "--model",
+            "scripted",
+            "--base-url",
+            server.base_url,
+            "--max-principles",
+            "3",
+            "--iterations",
+            "2",
+            env=NO_ENDPOINT,
         )
         assert proc.returncode == 0, proc.stderr
         report = json.loads((tmp_path / "judge.yaml.report.json").read_text())
@@ -153,8 +211,21 @@ def test_induce_finds_principles_that_beat_the_baseline_and_reports_both(run_rmg
         assert "held-out accuracy without principles" in text and RULE_WORD in text
         # The file is a judge definition that `rmg score judge --param definition=...` loads as it is.
         scored = run_rmg(
-            "score", "judge", str(data), "-o", "scored.jsonl", "--param", "definition=judge.yaml",
-            "--model", "scripted", "--base-url", server.base_url, "--limit", "6", "--no-progress", env=NO_ENDPOINT,
+            "score",
+            "judge",
+            str(data),
+            "-o",
+            "scored.jsonl",
+            "--param",
+            "definition=judge.yaml",
+            "--model",
+            "scripted",
+            "--base-url",
+            server.base_url,
+            "--limit",
+            "6",
+            "--no-progress",
+            env=NO_ENDPOINT,
         )
     assert scored.returncode == 0, scored.stderr
     results = rows(tmp_path / "scored.jsonl")
@@ -164,7 +235,17 @@ def test_induce_finds_principles_that_beat_the_baseline_and_reports_both(run_rmg
 def test_induce_says_which_line_is_bad_and_refuses_a_file_without_pairs(run_rmg, tmp_path: Path) -> None:
     data = tmp_path / "pairs.jsonl"
     data.write_text(json.dumps({"prompt": "only one response", "response": "x"}) + "\n")
-    proc = run_rmg("induce", str(data), "-o", "judge.yaml", "--model", "scripted", "--base-url", "http://127.0.0.1:9/v1", env=NO_ENDPOINT)
+    proc = run_rmg(
+        "induce",
+        str(data),
+        "-o",
+        "judge.yaml",
+        "--model",
+        "scripted",
+        "--base-url",
+        "http://127.0.0.1:9/v1",
+        env=NO_ENDPOINT,
+    )
     assert proc.returncode != 0
     assert "pairs.jsonl:1" in proc.stderr and "holds no preference pair" in proc.stderr
     assert not (tmp_path / "judge.yaml").exists()

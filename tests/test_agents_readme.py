@@ -16,7 +16,7 @@ import pytest
 
 pytest.importorskip("langgraph", reason="needs the agents extra: pip install 'rmg[agents]' (make test installs it)")
 
-from rmg.testing import ScriptedLLMServer  # noqa: E402
+from rmg.testing import ScriptedLLMServer
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def section_blocks() -> list[tuple[str, str]]:
     text = (ROOT / "README.md").read_text()
     section = text.split("<!-- agents:begin")[1].split("<!-- agents:end -->")[0]
-    return re.findall(r"```(bash|python)\n(.*?)```", section, re.S)
+    return re.findall(r"```(bash|python)\n(.*?)```", section, re.DOTALL)
 
 
 def responder(request: dict[str, Any]) -> str:
@@ -33,9 +33,11 @@ def responder(request: dict[str, Any]) -> str:
     text = request["messages"][-1]["content"]
     coin = int(hashlib.sha256(text.encode()).hexdigest(), 16)
     if "State ONE general principle" in text:
-        return ["The better response names the source of its facts.", "Prefer answers citing a source.", "Be polite."][coin % 3]
+        return ["The better response names the source of its facts.", "Prefer answers citing a source.", "Be polite."][
+            coin % 3
+        ]
     if "[Response A]" in text:
-        shown_a = re.search(r"\[Response A\]\n(.*?)\n\[End of response A\]", text, re.S).group(1)
+        shown_a = re.search(r"\[Response A\]\n(.*?)\n\[End of response A\]", text, re.DOTALL).group(1)
         if "source" in text.split("[Conversation]")[0].lower():
             choice = "A" if "(source:" in shown_a else "B"
         else:
@@ -75,7 +77,9 @@ def test_readme_refine_commands_run_as_written(endpoint: Any, tmp_path: Path) ->
     block = section_blocks()[0][1]
     for line in [x.split("#")[0].strip() for x in block.splitlines()]:
         if line:
-            proc = subprocess.run(line, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+            proc = subprocess.run(
+                line, check=False, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
+            )
             assert proc.returncode == 0, f"{line}\n{proc.stdout}\n{proc.stderr}"
     out = [json.loads(x) for x in (tmp_path / "refined.jsonl").read_text().splitlines()]
     assert all(r["refine"]["status"] == "passed" for r in out) and server.counts["requests"] == 3
@@ -84,7 +88,9 @@ def test_readme_refine_commands_run_as_written(endpoint: Any, tmp_path: Path) ->
 def test_readme_induce_commands_run_as_written(endpoint: Any, tmp_path: Path) -> None:
     _, env = endpoint
     for line in section_blocks()[1][1].strip().splitlines():
-        proc = subprocess.run(line, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(
+            line, check=False, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
+        )
         assert proc.returncode == 0, f"{line}\n{proc.stdout}\n{proc.stderr}"
     report = json.loads((tmp_path / "judge.yaml.report.json").read_text())
     assert report["improved"] and report["final"]["accuracy"] > report["baseline"]["accuracy"]
@@ -96,7 +102,9 @@ def test_readme_induce_commands_run_as_written(endpoint: Any, tmp_path: Path) ->
 def test_readme_python_examples_run_as_written(endpoint: Any, tmp_path: Path, index: int) -> None:
     _, env = endpoint
     code = section_blocks()[index][1]
-    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], check=False, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     expected = {
         2: ["round 0: score 0.0", "round 1: score 1.0", "The answer is 391. 1.0 passed"],

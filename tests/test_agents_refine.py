@@ -4,23 +4,22 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any, TypedDict
 
 import pytest
 
 pytest.importorskip("langgraph", reason="needs the agents extra: pip install 'rmg[agents]' (make test installs it)")
 
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel  # noqa: E402
-from langchain_core.messages import AIMessage  # noqa: E402
-from langgraph.checkpoint.memory import InMemorySaver  # noqa: E402
-from langgraph.graph import END, START, StateGraph  # noqa: E402
-from langgraph.types import Command  # noqa: E402
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import Command
 
-import rmg  # noqa: E402
-from rmg.agents import create_refine_graph, embed  # noqa: E402
-from rmg.llm import create_chat_model  # noqa: E402
-from rmg.testing import Reply, ScriptedLLMServer  # noqa: E402
+import rmg
+from rmg.agents import create_refine_graph, embed
+from rmg.llm import create_chat_model
+from rmg.testing import Reply, ScriptedLLMServer
 
 
 @rmg.reward("test.pluses")
@@ -110,7 +109,11 @@ def test_each_round_is_streamed_as_a_custom_event() -> None:
         return [e async for e in graph.astream({"prompt": "p", "draft": "+"}, stream_mode="custom")]
 
     events = asyncio.run(run())
-    assert [(e["round"], e["score"]) for e in events] == [(0, pytest.approx(1 / 3)), (1, pytest.approx(2 / 3)), (2, 1.0)]
+    assert [(e["round"], e["score"]) for e in events] == [
+        (0, pytest.approx(1 / 3)),
+        (1, pytest.approx(2 / 3)),
+        (2, 1.0),
+    ]
     assert events[-1]["best_score"] == 1.0
 
 
@@ -123,7 +126,9 @@ def test_human_approval_interrupts_before_a_revision_is_scored_and_resumes_witho
 
     with ScriptedLLMServer(respond) as server:
         model = create_chat_model("scripted", base_url=server.base_url)
-        graph = create_refine_graph(model=model, reward=runner(), threshold=1.0, approve=True, checkpointer=InMemorySaver())
+        graph = create_refine_graph(
+            model=model, reward=runner(), threshold=1.0, approve=True, checkpointer=InMemorySaver()
+        )
         config = {"configurable": {"thread_id": "t1"}}
         first = graph.invoke({"prompt": "p", "draft": "+"}, config)
         (pending,) = first["__interrupt__"]
@@ -155,7 +160,11 @@ def test_the_refine_graph_runs_as_a_subgraph_of_a_user_graph_with_its_own_keys()
     builder.add_node("write", lambda s: {"draft_answer": "I think 390."})
     builder.add_node(
         "refine",
-        embed(refine, inputs={"question": "prompt", "gold": "reference", "draft_answer": "draft"}, outputs={"answer": "final_answer", "history": "trail"}),
+        embed(
+            refine,
+            inputs={"question": "prompt", "gold": "reference", "draft_answer": "draft"},
+            outputs={"answer": "final_answer", "history": "trail"},
+        ),
     )
     builder.add_node("check", lambda s: {"checked": s["final_answer"].endswith("391.")})
     builder.add_edge(START, "write")
@@ -169,7 +178,9 @@ def test_the_refine_graph_runs_as_a_subgraph_of_a_user_graph_with_its_own_keys()
     from rmg.agents import RefineState
 
     parent = StateGraph(RefineState)
-    parent.add_node("refine", create_refine_graph(model=fake("The answer is 391."), reward="math.accuracy", threshold=1.0))
+    parent.add_node(
+        "refine", create_refine_graph(model=fake("The answer is 391."), reward="math.accuracy", threshold=1.0)
+    )
     parent.add_edge(START, "refine")
     parent.add_edge("refine", END)
     shared = parent.compile().invoke({"prompt": "What is 17 * 23?", "draft": "390", "reference": "391"})

@@ -17,7 +17,7 @@ import pytest
 
 pytest.importorskip("langgraph.checkpoint.sqlite", reason="needs the agents extra (langgraph-checkpoint-sqlite)")
 
-from rmg.testing import Reply, ScriptedLLMServer  # noqa: E402
+from rmg.testing import Reply, ScriptedLLMServer
 
 SCRIPT = textwrap.dedent(
     """
@@ -52,7 +52,12 @@ def test_a_killed_refine_run_resumes_from_sqlite_without_redoing_finished_rounds
     script.write_text(SCRIPT)
     db = tmp_path / "checkpoints.sqlite"
     with ScriptedLLMServer(respond) as server:
-        proc = subprocess.Popen([sys.executable, str(script), server.base_url, str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(script), server.base_url, str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             deadline = time.monotonic() + 120
             while server.counts.get("requests", 0) < 2 and proc.poll() is None and time.monotonic() < deadline:
@@ -73,7 +78,9 @@ def test_a_killed_refine_run_resumes_from_sqlite_without_redoing_finished_rounds
         async def resume() -> dict[str, Any]:
             async with AsyncSqliteSaver.from_conn_string(str(db)) as saver:
                 model = create_chat_model("scripted", base_url=server.base_url)
-                graph = create_refine_graph(model=model, reward="math.accuracy", threshold=1.0, max_rounds=4, checkpointer=saver)
+                graph = create_refine_graph(
+                    model=model, reward="math.accuracy", threshold=1.0, max_rounds=4, checkpointer=saver
+                )
                 config = {"configurable": {"thread_id": "row-7"}}
                 state = await graph.aget_state(config)
                 assert state.next == ("revise",)  # the checkpoint stops right before the killed step

@@ -71,12 +71,6 @@ class RefineBatch:
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
 
-    def __enter__(self) -> RefineBatch:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        pass
-
 
 def refine_record(original: str | None, final: dict[str, Any]) -> dict[str, Any]:
     """What an output row keeps of a refine run: original, final, score trajectory, critiques."""

@@ -53,7 +53,9 @@ def sample_for(prompt: Any, text: str, reference: Any = None, task: str | None =
     return Sample(prompt=prompt or [], candidates=[text], reference=reference, task=task)
 
 
-async def score_text(runner: Runner, prompt: Any, text: str, reference: Any = None, task: str | None = None) -> RewardResult:
+async def score_text(
+    runner: Runner, prompt: Any, text: str, reference: Any = None, task: str | None = None
+) -> RewardResult:
     """One draft's result through the runner (timeouts and statuses apply); never raises."""
     try:
         scored = await runner.ascore(sample_for(prompt, text, reference, task))

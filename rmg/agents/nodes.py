@@ -58,7 +58,12 @@ def reward_node(
         if answer is None and state.get(messages_key):
             prompt, answer = _latest(state, messages_key)
         if answer is None:
-            result = {"score": None, "status": "invalid_input", "reason": "", "error": f"no {answer_key!r} in the state"}
+            result = {
+                "score": None,
+                "status": "invalid_input",
+                "reason": "",
+                "error": f"no {answer_key!r} in the state",
+            }
             return {output_key: result}
         scored = await score_text(runner, prompt, str(answer), state.get(reference_key), state.get(task_key))
         return {

@@ -52,7 +52,12 @@ def row_to_pair(row: dict[str, Any], fields: FieldMap | None = None) -> dict[str
             return None
         a, b = row["response_A"], row["response_B"]
         chosen, rejected = (a, b) if label == "A>B" else (b, a)
-        return {"id": rid, "prompt": [{"role": "user", "content": str(row.get("question", ""))}], "chosen": chosen, "rejected": rejected}
+        return {
+            "id": rid,
+            "prompt": [{"role": "user", "content": str(row.get("question", ""))}],
+            "chosen": chosen,
+            "rejected": rejected,
+        }
     if "chosen" in row and "rejected" in row and not (fields and (fields.responses or fields.response)):
         chosen, rejected = row["chosen"], row["rejected"]
         if isinstance(chosen, list) and isinstance(rejected, list) and chosen and rejected:
@@ -78,7 +83,9 @@ def row_to_pair(row: dict[str, Any], fields: FieldMap | None = None) -> dict[str
     }
 
 
-def read_pairs(path: str, fields: FieldMap | None = None, *, limit: int | None = None, strict: bool = False, warn: Any = None) -> list[dict[str, Any]]:
+def read_pairs(
+    path: str, fields: FieldMap | None = None, *, limit: int | None = None, strict: bool = False, warn: Any = None
+) -> list[dict[str, Any]]:
     """Every pair in a file (JSONL, JSON, Parquet, .gz); bad rows reported through `warn(message)`."""
     pairs: list[dict[str, Any]] = []
     for line, row in read_rows(path):
@@ -101,5 +108,7 @@ def read_pairs(path: str, fields: FieldMap | None = None, *, limit: int | None =
         if limit is not None and len(pairs) >= limit:
             break
     if not pairs:
-        raise PairError(f"{path} holds no preference pair (LLMBar, RM-Bench, HH-RLHF, JudgeBench or chosen/rejected rows)")
+        raise PairError(
+            f"{path} holds no preference pair (LLMBar, RM-Bench, HH-RLHF, JudgeBench or chosen/rejected rows)"
+        )
     return pairs

@@ -30,7 +30,7 @@ from rmg.core.chat import ChatError
 from .common import require_langgraph, resolve_model
 from .sync import dual_node
 
-__all__ = ["PrincipleState", "create_principle_graph", "wilson", "merge_principles"]
+__all__ = ["PrincipleState", "create_principle_graph", "merge_principles", "wilson"]
 
 PROPOSE = """Here is a request and two responses to it. A careful human preferred Response {better}.
 
@@ -81,7 +81,21 @@ def _stem(word: str) -> str:
     return word
 
 
-_STOP = {"the", "and", "that", "for", "with", "are", "this", "response", "responses", "prefer", "better", "should", "one"}
+_STOP = {
+    "the",
+    "and",
+    "that",
+    "for",
+    "with",
+    "are",
+    "this",
+    "response",
+    "responses",
+    "prefer",
+    "better",
+    "should",
+    "one",
+}
 
 
 def _words(text: str) -> set[str]:
@@ -112,7 +126,7 @@ def merge_principles(pool: list[dict[str, Any]], new: list[str], *, overlap: flo
 
 def _clean(text: str) -> str:
     line = next((x for x in text.strip().splitlines() if x.strip()), "")
-    line = re.sub(r"^\s*(?:[-*\d.)]+\s*)?(?:\*\*)?(?:principle\s*:?)(?:\*\*)?\s*", "", line, flags=re.I)
+    line = re.sub(r"^\s*(?:[-*\d.)]+\s*)?(?:\*\*)?(?:principle\s*:?)(?:\*\*)?\s*", "", line, flags=re.IGNORECASE)
     return line.strip().strip('"').strip()[:300]
 
 
@@ -181,7 +195,13 @@ def create_principle_graph(
         finally:
             runner.close()
         low, high = wilson(credit, n)
-        return {"accuracy": credit / n if n else None, "n": n, "ci95": [round(low, 4), round(high, 4)], "ties": ties, "errors": errors}
+        return {
+            "accuracy": credit / n if n else None,
+            "n": n,
+            "ci95": [round(low, 4), round(high, 4)],
+            "ties": ties,
+            "errors": errors,
+        }
 
     async def split(state: PrincipleState) -> dict[str, Any]:
         if state.get("fit") and state.get("held_out"):
@@ -193,7 +213,16 @@ def create_principle_graph(
             random.Random(seed).shuffle(pairs)
             cut = min(max(1, round(len(pairs) * (1 - held_out))), len(pairs) - 1)
             fit, held = pairs[:cut], pairs[cut:]
-        return {"fit": fit, "held_out": held, "iteration": 0, "pool": [], "best": [], "best_accuracy": None, "iterations": [], "scenario": state.get("scenario") or scenario}
+        return {
+            "fit": fit,
+            "held_out": held,
+            "iteration": 0,
+            "pool": [],
+            "best": [],
+            "best_accuracy": None,
+            "iterations": [],
+            "scenario": state.get("scenario") or scenario,
+        }
 
     async def baseline(state: PrincipleState) -> dict[str, Any]:
         result = await accuracy([], state["held_out"], state["scenario"])
@@ -213,7 +242,9 @@ def create_principle_graph(
             # Which side is shown first is fixed per pair, so the position never hints at the label.
             flip = int(hashlib.sha256(str(pair.get("chosen", "")).encode()).hexdigest(), 16) % 2 == 1
             a, b = (pair["rejected"], pair["chosen"]) if flip else (pair["chosen"], pair["rejected"])
-            text = PROPOSE.format(better="B" if flip else "A", request=_request_text(pair["prompt"]), a=a, b=b, known=known)
+            text = PROPOSE.format(
+                better="B" if flip else "A", request=_request_text(pair["prompt"]), a=a, b=b, known=known
+            )
             async with semaphore:
                 try:
                     response = await proposer.chat([{"role": "user", "content": text}], temperature=0.0, max_tokens=200)
@@ -240,7 +271,12 @@ def create_principle_graph(
                 best_acc = {k: entry[k] for k in ("accuracy", "n", "ci95", "ties", "errors")}
         record = {"iteration": state["iteration"] + 1, "candidates": tried, "best": best, "best_accuracy": best_acc}
         get_stream_writer()({"event": "iteration", **record})
-        return {"best": best, "best_accuracy": best_acc, "iterations": [*state["iterations"], record], "iteration": state["iteration"] + 1}
+        return {
+            "best": best,
+            "best_accuracy": best_acc,
+            "iterations": [*state["iterations"], record],
+            "iteration": state["iteration"] + 1,
+        }
 
     def more(state: PrincipleState) -> str:
         done = state["best_accuracy"] is not None and state["best_accuracy"]["accuracy"] == 1.0
@@ -252,11 +288,19 @@ def create_principle_graph(
             "fit_pairs": len(state["fit"]),
             "held_out_pairs": len(state["held_out"]),
             "baseline": base,
-            "iterations": [{"iteration": r["iteration"], "principles": r["best"], **(r["best_accuracy"] or {})} for r in state["iterations"]],
+            "iterations": [
+                {"iteration": r["iteration"], "principles": r["best"], **(r["best_accuracy"] or {})}
+                for r in state["iterations"]
+            ],
             "final": best,
             "improved": bool(best and base["accuracy"] is not None and best["accuracy"] > base["accuracy"]),
         }
-        definition = {"name": name or "induced", "scenario": state["scenario"], "principles": state["best"], "mode": "pairwise"}
+        definition = {
+            "name": name or "induced",
+            "scenario": state["scenario"],
+            "principles": state["best"],
+            "mode": "pairwise",
+        }
         return {"report": summary, "definition": definition}
 
     builder = StateGraph(PrincipleState)

@@ -73,7 +73,11 @@ def _messages(prompt: Any) -> list[dict[str, str]]:
         return [{"role": "user", "content": prompt}]
     out = []
     for m in prompt:
-        out.append({"role": m["role"], "content": m["content"]} if isinstance(m, dict) else {"role": m.role, "content": m.content})
+        out.append(
+            {"role": m["role"], "content": m["content"]}
+            if isinstance(m, dict)
+            else {"role": m.role, "content": m.content}
+        )
     return out
 
 
@@ -197,7 +201,10 @@ def create_refine_graph(
     async def revise(state: RefineState) -> dict[str, Any]:
         last = state["history"][-1]
         shown = "failed" if last["score"] is None else f"{last['score']:.3g}"
-        conversation = [*state["conversation"], {"role": "user", "content": REVISE.format(score=shown, critique=last["critique"])}]
+        conversation = [
+            *state["conversation"],
+            {"role": "user", "content": REVISE.format(score=shown, critique=last["critique"])},
+        ]
         text, error = await ask(chat, conversation)
         next_round = state.get("round", 0) + 1
         if error is not None:
@@ -234,7 +241,7 @@ def create_refine_graph(
                 status = "unscored"
         return {"status": status}
 
-    def ok_or_end(target: str):  # noqa: ANN202 - a router
+    def ok_or_end(target: str):
         def route(state: RefineState) -> str:
             return "finish" if state.get("status") in ("error", "rejected") else target
 

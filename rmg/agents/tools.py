@@ -23,7 +23,9 @@ def _tool_name(spec: Any) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", str(text)).strip("_")[:64] or "reward"
 
 
-def reward_tool(spec: Any, *, name: str | None = None, description: str | None = None, timeout: float | None = None) -> Any:
+def reward_tool(
+    spec: Any, *, name: str | None = None, description: str | None = None, timeout: float | None = None
+) -> Any:
     """A LangChain `StructuredTool` that scores a response with an rmg spec."""
     from langchain_core.tools import StructuredTool
     from pydantic import BaseModel, Field

