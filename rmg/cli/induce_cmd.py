@@ -85,6 +85,11 @@ def induce_command(pairs_path: str, output: str, **options: Any) -> None:
             final = chunk
         elif not options["no_progress"]:
             click.echo(_progress_line(chunk), err=True)
+    if not final.get("definition", {}).get("principles"):
+        raise click.ClickException(
+            f"no principle could be measured (baseline: {_acc(final['report']['baseline'])}); "
+            "check the model with a small --limit, nothing was written"
+        )
     _write(out, final["definition"], final["report"])
     _print_report(final["report"], out)
 
@@ -93,7 +98,11 @@ def _progress_line(event: dict[str, Any]) -> str:
     if event.get("event") == "baseline":
         return f"baseline (no principles): {_acc(event)}"
     if event.get("event") == "proposed":
-        return f"iteration {event['iteration']}: {len(event['principles'])} principles proposed, {event['pool']} after merging"
+        failed = f" ({event['failed']} requests failed)" if event.get("failed") else ""
+        return (
+            f"iteration {event['iteration']}: {len(event['principles'])} principles proposed{failed}, "
+            f"{event['pool']} after merging"
+        )
     if event.get("event") == "iteration":
         return f"iteration {event['iteration']}: best set {_acc(event['best_accuracy'] or {})}"
     return str(event)

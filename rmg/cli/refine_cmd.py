@@ -39,7 +39,7 @@ from rmg.cli.scoring import DataError, Summary, dataset_options, fields_from, ru
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Set a reward parameter.")
 @dataset_options
 def refine_command(input_path: str, output: str | None, spec: str, **options: Any) -> None:
-    """Improve each row's response round by round until SPEC scores it at least --threshold.
+    """Improve each row's response round by round until the --reward spec scores it at least --threshold.
 
     \b
     Each row needs a prompt and a response (an empty response: the model writes the first draft):
