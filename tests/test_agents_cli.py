@@ -274,3 +274,17 @@ def test_induce_with_a_failing_model_reports_the_failures_and_writes_nothing(run
     assert "4 requests failed" in proc.stderr and "4 errors" in proc.stderr
     assert "no principle could be measured" in proc.stderr
     assert not (tmp_path / "judge.yaml").exists()
+
+
+def test_refine_works_on_several_rows_at_once_and_writes_them_in_input_order(run_rmg, tmp_path: Path) -> None:
+    from rmg.testing import Reply
+
+    with ScriptedLLMServer(lambda request: Reply(fixer(request), delay=0.5)) as server:
+        proc = run_rmg(
+            "refine", str(EXAMPLE), "-o", "out.jsonl", "--reward", "math.accuracy", "--concurrency", "4",
+            "--model", "scripted", "--base-url", server.base_url, "--no-progress", env=NO_ENDPOINT,
+        )  # fmt: skip
+        in_flight = server.max_in_flight
+    assert proc.returncode == 0, proc.stderr
+    assert in_flight == 3  # the three wrong rows were revised at the same time
+    assert [r["id"] for r in rows(tmp_path / "out.jsonl")] == ["add-1", "mul-1", "sub-1", "div-1"]
