@@ -288,3 +288,35 @@ def test_refine_works_on_several_rows_at_once_and_writes_them_in_input_order(run
     assert proc.returncode == 0, proc.stderr
     assert in_flight == 3  # the three wrong rows were revised at the same time
     assert [r["id"] for r in rows(tmp_path / "out.jsonl")] == ["add-1", "mul-1", "sub-1", "div-1"]
+
+
+def test_the_principle_graph_streams_its_steps_and_takes_an_explicit_split() -> None:
+    """From Python: fit / held-out given as they are, events streamed per step, bounded iterations."""
+    import asyncio
+
+    from rmg.agents import create_principle_graph
+    from rmg.llm import create_chat_model
+
+    pairs = [{**p, "prompt": [{"role": "user", "content": p["prompt"]}]} for p in pair_rows(20)]
+    with ScriptedLLMServer(hidden_rule_model) as server:
+        model = create_chat_model("scripted", base_url=server.base_url)
+        graph = create_principle_graph(model=model, max_principles=2, iterations=3, batch_size=4)
+
+        async def run() -> tuple[list[dict[str, Any]], dict[str, Any]]:
+            events, final = [], {}
+            state = {"fit": pairs[:8], "held_out": pairs[8:]}
+            async for mode, chunk in graph.astream(state, stream_mode=["custom", "values"]):
+                if mode == "custom":
+                    events.append(chunk)
+                else:
+                    final = chunk
+            return events, final
+
+        events, final = asyncio.run(run())
+    kinds = [e["event"] for e in events]
+    assert kinds[0] == "baseline" and kinds[1:3] == ["proposed", "iteration"]
+    assert final["report"]["held_out_pairs"] == 12 and final["report"]["fit_pairs"] == 8
+    assert len(final["definition"]["principles"]) <= 2
+    # It stops as soon as a set is perfect on the held-out pairs; never more than 3 iterations.
+    assert 1 <= len(final["report"]["iterations"]) <= 3
+    assert final["report"]["final"]["accuracy"] == 1.0
