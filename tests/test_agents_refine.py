@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any, TypedDict
 
 import pytest
@@ -209,3 +210,32 @@ def test_reward_timeouts_and_statuses_come_from_the_runner() -> None:
     assert [h["status"] for h in final["history"]] == ["ok", "timeout", "ok"]
     assert "budget" in final["history"][1]["reason"]
     assert final["answer"] == "first draft" and final["best_round"] == 0
+
+
+def test_a_judge_reward_scores_the_drafts_and_its_critique_drives_the_revision() -> None:
+    """Refine against an LLM judge spec: the judge's critique is what the model is told to fix."""
+
+    def respond(request: dict[str, Any]) -> str:
+        text = request["messages"][-1]["content"]
+        if "[Response]" in text:  # the pointwise judge
+            draft = text.split("[Response]\n")[1].split("\n[End of response]")[0]
+            if "km" in draft:
+                return json.dumps({"critique": "Correct, with its unit.", "score": 10})
+            return json.dumps({"critique": "The distance has no unit.", "score": 4})
+        return "About 384,400 km." if "The distance has no unit." in text else "About 384,400."
+
+    with ScriptedLLMServer(respond) as server:
+        spec = {
+            "reward": "judge",
+            "params": {
+                "principles": ["Give distances with their unit."],
+                "model": "scripted",
+                "base_url": server.base_url,
+            },
+        }
+        model = create_chat_model("scripted", base_url=server.base_url)
+        graph = create_refine_graph(model=model, reward=spec, threshold=1.0)
+        final = graph.invoke({"prompt": "How far is the Moon?", "draft": "About 384,400."})
+    assert final["history"][0]["critique"] == "The distance has no unit."
+    assert final["status"] == "passed" and final["answer"] == "About 384,400 km." and final["best_round"] == 1
+    assert [h["score"] for h in final["history"]] == [pytest.approx(3 / 9), 1.0]
