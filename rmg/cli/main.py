@@ -18,6 +18,9 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "bench": "rmg.cli.bench_cmd:bench_command",
     "install": "rmg.cli.install_cmd:install_command",
     "uninstall": "rmg.cli.install_cmd:uninstall_command",
+    "refine": "rmg.cli.refine_cmd:refine_command",
+    "induce": "rmg.cli.induce_cmd:induce_command",
+    "models": "rmg.cli.models_cmd:models_group",
 }
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "ChatResponse",
     "ChatTimeout",
     "LangChainChatModel",
+    "LocalChatModel",
     "OpenAIChatModel",
     "ResponseCache",
     "Usage",
@@ -30,6 +31,7 @@ _LAZY = {
     "ResponseCache": ".cache",
     "LangChainChatModel": ".langchain",
     "VLLMChatModel": ".vllm_model",
+    "LocalChatModel": ".local",
     "split_think": ".reasoning",
 }
 

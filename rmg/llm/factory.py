@@ -4,6 +4,7 @@ Accepted as `model`:
 - a `ChatModel` instance (returned as is) or a LangChain chat model (wrapped);
 - `"vllm:<model path or id>"`: in-process vLLM (the `vllm` extra);
 - `"openai:<model id>"`: an OpenAI-compatible endpoint, skipping the plugin lookup;
+- `"local"` / `"local:<name or .gguf path>"`: llama.cpp in-process (the `local` extra; default SmolLM2);
 - a name registered by a plugin through `register_models(register)`, as `register("name", factory)`;
   `"name:<rest>"` also reaches that factory with `model="<rest>"`;
 - any other string (or None: `RMG_MODEL`): an OpenAI-compatible endpoint (`OpenAIChatModel`).
@@ -64,6 +65,10 @@ def create_chat_model(
         return VLLMChatModel(rest, cache=cache, concurrency=concurrency, timeout=timeout, **options)
     if prefix == "openai" and rest:
         return _openai(rest, settings)
+    if prefix == "local":
+        from .local import LocalChatModel
+
+        return LocalChatModel(rest or None, timeout=max(timeout, 600.0), **options)
     if name:
         registered = _registered(name, settings)
         if registered is not None:
