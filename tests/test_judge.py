@@ -16,9 +16,9 @@ import pytest
 
 import rmg
 from rmg import judges as judge_module
-from rmg.judges import JudgeReward
 from rmg.core.plugins import PluginHost, reset_host
 from rmg.core.registry import RegistryError, get_reward_class
+from rmg.judges import JudgeReward
 from rmg.testing import Reply, ScriptedLLMServer
 
 # -- helpers ---------------------------------------------------------------------------------------

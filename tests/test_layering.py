@@ -9,8 +9,9 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
@@ -130,6 +131,8 @@ def test_the_lazy_export_table_and_the_type_checking_imports_of_rmg_agree() -> N
     assert sorted(rmg.__all__) == sorted(["__version__", "hookimpl", *rmg._EXPORTS])
     for name in rmg._EXPORTS:
         assert getattr(rmg, name) is not None
+
+
 def _imports(path: Path) -> set[str]:
     found = set()
     package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
@@ -167,5 +170,3 @@ def test_there_are_no_import_cycles_between_rmg_modules() -> None:
 
     for module in graph:
         visit(module, [])
-
-

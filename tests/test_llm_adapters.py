@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 import rmg
-from rmg.llm import ChatError, ChatModel, ChatResponse, Usage, create_chat_model
 from rmg.core.plugins import PluginHost, get_host, reset_host
+from rmg.llm import ChatError, ChatModel, ChatResponse, Usage, create_chat_model
 
 
 def ask(model: Any, text: str = "hi", **options: Any) -> ChatResponse:

@@ -8,8 +8,6 @@ import sys
 import time
 from typing import Any
 
-import pytest
-
 from rmg.llm import ChatError, ChatTimeout, create_chat_model
 from rmg.testing import Faults, ScriptedLLMServer
 

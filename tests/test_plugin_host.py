@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import RunRmg
+
 import rmg
 from rmg.core.plugins import PluginHost
 from rmg.core.registry import RegistryError, get_reward_class
-
-from conftest import RunRmg
 
 
 def _plugins_json(run_rmg: RunRmg, dirs: list[Path], env: dict[str, str] | None = None) -> dict[str, dict]:

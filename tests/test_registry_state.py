@@ -5,19 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import RunRmg
+
 import rmg
 from rmg.core.plugins import PluginHost
 from rmg.core.registry import RegistryError, get_reward_class
 
-from conftest import RunRmg
-
-CELL = '''
+CELL = """
 import rmg
 
 @rmg.reward("notebook.twice", example={"response": "x"})
 def twice(response: str) -> float:
     return {value}
-'''
+"""
 
 
 def _run_cell(value: float, namespace: dict) -> None:

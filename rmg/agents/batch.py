@@ -37,7 +37,7 @@ class RefineBatch:
         }
         try:
             final = await self.graph.ainvoke(state)
-        except Exception as exc:  # noqa: BLE001 - one broken row never stops the batch
+        except Exception as exc:
             final = {"status": "error", "error": f"{type(exc).__name__}: {exc}", "history": []}
         record = refine_record(sample.response, final)
         if final.get("status") == "error":

@@ -50,7 +50,7 @@ def as_runner(reward: Any, *, timeout: float | None = None, workers: int | None 
 
 
 def sample_for(prompt: Any, text: str, reference: Any = None, task: str | None = None) -> Sample:
-    return Sample(prompt=prompt or [], candidates=[text], reference=reference, task=task)
+    return Sample.model_validate({"prompt": prompt or [], "candidates": [text], "reference": reference, "task": task})
 
 
 async def score_text(
@@ -59,6 +59,6 @@ async def score_text(
     """One draft's result through the runner (timeouts and statuses apply); never raises."""
     try:
         scored = await runner.ascore(sample_for(prompt, text, reference, task))
-    except Exception as exc:  # noqa: BLE001 - a bad prompt shape etc. becomes a status
+    except Exception as exc:
         return RewardResult.failure(RewardStatus.invalid_input, f"{type(exc).__name__}: {exc}")
     return scored.results[0] if scored.results else RewardResult.failure(RewardStatus.error, "no result")

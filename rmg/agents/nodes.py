@@ -21,7 +21,7 @@ def _latest(state: dict[str, Any], messages_key: str) -> tuple[Any, str | None]:
         content = m.get("content") if isinstance(m, dict) else getattr(m, "content", "")
         if not isinstance(content, str):
             content = str(content)
-        role = {"human": "user", "ai": "assistant"}.get(role, role)
+        role = {"human": "user", "ai": "assistant"}.get(str(role), role)
         if role == "assistant":
             answer = content
         elif role in ("user", "system"):

@@ -186,7 +186,7 @@ def create_principle_graph(
         try:
             async for scored in runner.astream(samples):
                 first = scored.results[0]
-                if not first.ok:
+                if not first.ok or first.score is None:
                     errors += 1
                     continue
                 n += 1

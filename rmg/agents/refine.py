@@ -190,9 +190,10 @@ def create_refine_graph(
                     f"[Automatic score]\n{last['score']:.3g} ({last['reason'] or 'no reason given'})",
                 },
             ]
-            note, error = await ask(critic_chat, review)
-            if error is not None:
+            critique, error = await ask(critic_chat, review)
+            if error is not None or critique is None:
                 return {"status": "error", "error": f"critic, round {last['round']}: {error}"}
+            note = critique
         else:
             note = last["reason"] or f"The answer scored {last['score']:.3g}; it is not good enough yet."
         last["critique"] = note

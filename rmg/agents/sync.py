@@ -23,7 +23,7 @@ def run_sync(make: Callable[[], Awaitable[Any]]) -> Any:
     def main() -> None:
         try:
             box["value"] = context.run(asyncio.run, _wrap(make))
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+        except BaseException as exc:
             box["error"] = exc
 
     thread = threading.Thread(target=main, name="rmg-agent-node")
@@ -38,11 +38,11 @@ async def _wrap(make: Callable[[], Awaitable[Any]]) -> Any:
     return await make()
 
 
-def dual_node(afunc: Callable[[dict[str, Any]], Awaitable[Any]], name: str) -> Any:
+def dual_node(afunc: Callable[[Any], Awaitable[Any]], name: str) -> Any:
     """A LangChain runnable whose `ainvoke` awaits `afunc` and whose `invoke` runs it to completion."""
     from langchain_core.runnables import RunnableLambda
 
-    def func(state: dict[str, Any]) -> Any:
+    def func(state: Any) -> Any:
         return run_sync(lambda: afunc(state))
 
     return RunnableLambda(func, afunc=afunc, name=name)

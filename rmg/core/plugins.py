@@ -16,8 +16,8 @@ import importlib
 import os
 import re
 import threading
-from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pluggy
@@ -108,7 +108,7 @@ class PluginHost:
             info = self.plugins.setdefault(name, PluginInfo(name, _version("rmg"), module_name, builtin=True))
             try:
                 module = importlib.import_module(module_name)
-            except Exception as exc:  # noqa: BLE001 - even a broken built-in must not break the host
+            except Exception as exc:
                 info.errors.append(f"import of {module_name} failed: {exception_summary(exc)}")
                 continue
             self.add_plugin(module, name, info=info)
@@ -126,7 +126,7 @@ class PluginHost:
             )
             try:
                 module = ep.load()
-            except BaseException as exc:  # noqa: BLE001 - a broken plugin never breaks the host
+            except BaseException as exc:
                 if isinstance(exc, KeyboardInterrupt):
                     raise
                 info.errors.append(f"import of {ep.value} failed: {exception_summary(exc)}")
@@ -152,7 +152,7 @@ class PluginHost:
             info = info or self.plugins.setdefault(name, PluginInfo(name, module=getattr(plugin, "__name__", "")))
             try:
                 self.pm.register(plugin, name=name)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 info.errors.append(f"invalid plugin: {exception_summary(exc)}")
                 return info
             for impl_hook in ("register_rewards", "register_judges", "register_models", "register_benchmarks"):
@@ -164,7 +164,7 @@ class PluginHost:
                     collection = impl_hook.removeprefix("register_")
                     try:
                         impl.function(register=self._registrar(collection, info))
-                    except Exception as exc:  # noqa: BLE001
+                    except Exception as exc:
                         info.errors.append(f"{impl_hook} raised {exception_summary(exc)}")
             if self._has_impl("register_commands", name):
                 info.hooks.append("register_commands")
@@ -206,7 +206,7 @@ class PluginHost:
         for impl in self.pm.hook.register_commands.get_hookimpls():
             try:
                 impl.function(cli=cli)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 message = f"register_commands raised {exception_summary(exc)}"
                 errors.append(f"{impl.plugin_name}: {message}")
                 self.plugins.setdefault(impl.plugin_name, PluginInfo(impl.plugin_name)).errors.append(message)

@@ -52,7 +52,9 @@ def _entries(host: PluginHost) -> dict[str, _Entry]:
         if entry is None:
             found[cls.name] = _Entry(cls, LOCAL, ())
         elif entry.cls is not cls:
-            found[cls.name] = _Entry(entry.cls, entry.plugin, (*entry.also, f"{LOCAL} {cls.__module__}.{cls.__qualname__}"))
+            found[cls.name] = _Entry(
+                entry.cls, entry.plugin, (*entry.also, f"{LOCAL} {cls.__module__}.{cls.__qualname__}")
+            )
     return found
 
 

@@ -11,15 +11,25 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from collections.abc import Callable
 from enum import Enum
-from typing import Any, Callable, ClassVar, get_origin
+from typing import Any, ClassVar, get_origin
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from .errors import exception_summary
 from .schema import Candidate, RewardResult, RewardStatus, Sample
 
-__all__ = ["InvalidInput", "Kind", "Mode", "Reward", "decorated_rewards", "forget_decorated", "restore_decorated", "reward"]
+__all__ = [
+    "InvalidInput",
+    "Kind",
+    "Mode",
+    "Reward",
+    "decorated_rewards",
+    "forget_decorated",
+    "restore_decorated",
+    "reward",
+]
 
 
 class Mode(str, Enum):
@@ -98,7 +108,7 @@ class Reward(BaseModel):
             return self._failed(sample, RewardStatus.invalid_input, problem)
         try:
             return self._coerce_all(sample, self.compute(sample))
-        except BaseException as exc:  # noqa: BLE001 - a reward never lets anything escape
+        except BaseException as exc:
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
             return self._failed(sample, *_describe(exc))
@@ -114,7 +124,7 @@ class Reward(BaseModel):
             return self._coerce_all(sample, await self.acompute(sample))
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             return self._failed(sample, *_describe(exc))
 
     def __call__(self, sample: Sample | dict[str, Any]) -> list[RewardResult]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from collections.abc import Sequence
 from typing import Any
 
 from .report import COUNT_EXTRAS, ci_text, markdown, pct, reward_text
@@ -18,7 +19,7 @@ svg text{font-size:12px;fill:#1d232a}.note{color:#4a5560}
 """
 
 
-def bar_chart(rows: list[tuple[str, float | None, list[float] | None]], *, chart_id: str, title: str) -> str:
+def bar_chart(rows: Sequence[tuple[str, float | None, Sequence[float] | None]], *, chart_id: str, title: str) -> str:
     """Horizontal bars on [0, 100] % with interval whiskers: (label, value, [low, high])."""
     width, left, right, bar_h, gap, top = 760, 190, 60, 22, 10, 28
     plot = width - left - right

@@ -16,7 +16,7 @@ __all__ = ["Row", "data_files", "data_hash", "iter_rows", "need"]
 _SUFFIXES = (".jsonl", ".json", ".ndjson", ".parquet", ".pq", ".arrow", ".jsonl.gz", ".json.gz")
 
 
-class Row(dict):  # type: ignore[type-arg]
+class Row(dict[str, Any]):
     """A row (a dict) that knows where it came from, for error messages and categories."""
 
     file: Path

@@ -62,7 +62,7 @@ def position_stats(items: Sequence[Item], verdicts: Sequence[Verdicts]) -> dict[
     both = first_first = second_second = 0
     decisive = first = 0
     ties = 0
-    for item, v in zip(items, verdicts):
+    for _item, v in zip(items, verdicts):
         if v.scores is not None:
             continue
         for (i, j), (w_ij, w_ji) in v.pairs.items():

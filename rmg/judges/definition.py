@@ -116,7 +116,7 @@ def read_definition_file(path: str | Path) -> JudgeDefinition:
             import yaml  # only definitions written as YAML pay for it
 
             data = yaml.safe_load(text)
-    except Exception as exc:  # noqa: BLE001 - JSON and YAML errors alike
+    except Exception as exc:
         raise JudgeDefinitionError(
             f"judge definition file {path} is not valid {file.suffix[1:].upper()}: {exc}"
         ) from None

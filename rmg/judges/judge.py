@@ -29,7 +29,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
-from pydantic import ConfigDict, Field, PrivateAttr, create_model, field_validator, model_validator
+from pydantic import Field, PrivateAttr, create_model, field_validator, model_validator
+
+from rmg.core.chat import ChatError, ChatTimeout, Usage
+from rmg.core.reward import Kind, Mode, Reward
+from rmg.core.schema import Candidate, Dimension, RewardResult, RewardStatus, Sample
 
 from .definition import JudgeDefinition, JudgeDefinitionError, load_definition
 from .parse import JudgeParseError, parse_listwise, parse_pairwise, parse_pointwise
@@ -46,9 +50,6 @@ from .templates import (
     repair_message,
     required_placeholders,
 )
-from rmg.core.chat import ChatError, ChatTimeout, Usage
-from rmg.core.reward import Kind, Mode, Reward
-from rmg.core.schema import Candidate, Dimension, RewardResult, RewardStatus, Sample
 
 __all__ = ["JudgeDefinition", "JudgeReward", "judge_class"]
 
@@ -125,8 +126,6 @@ class JudgeReward(Reward):
     concurrency: int = Field(256, description="most model requests in flight at once")
 
     _chat: Any = PrivateAttr(None)
-
-    model_config = ConfigDict(populate_by_name=True)
 
     @property
     def active_mode(self) -> Mode:

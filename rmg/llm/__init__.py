@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rmg.core.chat import ChatError, ChatModel, ChatResponse, ChatTimeout, Usage
 from rmg.core.lazy import lazy_exports
+
 from .factory import create_chat_model
 
 __all__ = [

@@ -16,8 +16,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from rmg.core.chat import ChatError, ChatResponse, ChatTimeout, Usage
 from rmg.core.aio import LoopSemaphores
+from rmg.core.chat import ChatError, ChatResponse, ChatTimeout, Usage
 
 from .meter import MeteredModel, UsageMeter
 from .reasoning import join_reasoning, split_think

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rmg.core.chat import ChatError, ChatResponse, ChatTimeout, Usage
+
 from .cache import ResponseCache, open_cache
 from .meter import MeteredModel, UsageMeter
 from .reasoning import join_reasoning, reasoning_from_fields, split_think
@@ -295,7 +296,7 @@ class OpenAIChatModel(MeteredModel):
                     f"no answer from {self.base_url or 'api.openai.com'} within {timeout:g}s", retryable=True
                 )
                 retry_after = None
-            except Exception as exc:  # noqa: BLE001 - classified; unknown errors re-raise below
+            except Exception as exc:
                 error, retry_after = _classify(exc, timeout, self.base_url)
             if not error.retryable or attempt == attempts - 1:
                 if attempt:
@@ -369,7 +370,7 @@ def _classify(exc: Exception, timeout: float, base_url: str | None) -> tuple[Cha
         root: BaseException = exc
         while root.__cause__ is not None:
             root = root.__cause__
-        if root is exc and isinstance(exc, openai.APITimeoutError) or _is_timeout(root):
+        if (root is exc and isinstance(exc, openai.APITimeoutError)) or _is_timeout(root):
             return ChatTimeout(f"no answer from {where} within {timeout:g}s", retryable=True), None
         return ChatError(f"connection to {where} failed: {type(root).__name__}: {root}", retryable=True), None
     if isinstance(exc, ValueError):  # a body that is not JSON (json.JSONDecodeError), or cut short

@@ -34,7 +34,7 @@ def parse_retry_after(headers: Mapping[str, str] | Any) -> float | None:
         if ms is not None:
             return max(0.0, float(ms) / 1000.0)
         value = headers.get("retry-after")
-    except Exception:  # noqa: BLE001 - any odd headers object: no hint
+    except Exception:
         return None
     if value is None:
         return None

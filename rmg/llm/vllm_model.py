@@ -19,10 +19,10 @@ import os
 import threading
 from typing import Any
 
-from rmg.core.chat import ChatError, ChatResponse, ChatTimeout, Usage
-from .cache import ResponseCache, open_cache
 from rmg.core.aio import LoopSemaphores
+from rmg.core.chat import ChatError, ChatResponse, ChatTimeout, Usage
 
+from .cache import ResponseCache, open_cache
 from .meter import MeteredModel, UsageMeter
 from .reasoning import split_think
 

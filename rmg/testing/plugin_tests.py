@@ -29,7 +29,7 @@ from rmg.core.reward import Mode, Reward
 from rmg.core.runner import evaluate
 from rmg.core.schema import RewardResult, RewardStatus
 
-__all__ = ["RewardPluginTests", "HOSTILE_TEXTS"]
+__all__ = ["HOSTILE_TEXTS", "RewardPluginTests"]
 
 HOSTILE_TEXTS: list[Any] = [
     "",
@@ -158,7 +158,7 @@ class RewardPluginTests:
                         assert result.score is None, f"{name}: a {result.status.value} result has a score"
 
     def test_rewards_survive_pickling(self, reward_classes: dict[str, type[Reward]]) -> None:
-        for name, cls in reward_classes.items():
+        for cls in reward_classes.values():
             reward = cls()
             clone = pickle.loads(pickle.dumps(reward))
             sample = row_to_sample(cls.example or {})

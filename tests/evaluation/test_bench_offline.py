@@ -280,7 +280,7 @@ def test_mt_bench_style_pairs_with_a_length_preference_match_an_independent_reco
         winner = "tie" if k % 5 == 0 else "model_a" if k % 2 == 0 else "model_b"
         for turn in (1, 2):
 
-            def conv(answers: list[str], turn: int = turn) -> list[dict[str, str]]:
+            def conv(answers: list[str], turn: int = turn, q: dict = q) -> list[dict[str, str]]:
                 out = []
                 for t in range(turn):
                     out += [{"role": "user", "content": q["turns"][t]}, {"role": "assistant", "content": answers[t]}]

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 import rmg
-
 from rmg import JudgeDefinition, judge_class
 
 from .definitions import JUDGES

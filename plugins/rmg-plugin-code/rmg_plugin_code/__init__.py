@@ -11,7 +11,8 @@ style, and compare patches.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import rmg
 

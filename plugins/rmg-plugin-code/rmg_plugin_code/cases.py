@@ -29,7 +29,7 @@ import rmg
 
 from .precompile import precompile
 
-__all__ = ["Plan", "plan_from_reference", "outputs_match", "values_match"]
+__all__ = ["Plan", "outputs_match", "plan_from_reference", "values_match"]
 
 _TEST_KEYS = ("tests", "test", "test_code", "test_list", "asserts")
 _SETUP_KEYS = ("setup", "test_setup_code", "test_imports", "imports")
@@ -75,8 +75,10 @@ def _units_from_code(code: str, entry_point: str | None) -> list[tuple[str, str]
         units.append(("test" if isinstance(node, ast.Assert) else "setup", source))
     defines_check = any(isinstance(n, ast.FunctionDef) and n.name == "check" for n in tree.body)
     calls_check = any(
-        isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)
-        and isinstance(n.value.func, ast.Name) and n.value.func.id == "check"
+        isinstance(n, ast.Expr)
+        and isinstance(n.value, ast.Call)
+        and isinstance(n.value.func, ast.Name)
+        and n.value.func.id == "check"
         for n in tree.body
     )
     if defines_check and not calls_check:
@@ -112,11 +114,15 @@ def _asserts_plan(tests: Any, setup: Any, entry_point: Any, prefix: Any) -> Plan
     if not tests_only:
         raise rmg.InvalidInput("the reference has no tests")
     # Compiled once here for every candidate and run (the sandbox compiles what this cannot).
-    compiled = [(kind, precompile(source, f"<test {i}>" if kind == "test" else "<test setup>") or source)
-                for i, (kind, source) in enumerate(units)]
+    compiled = [
+        (kind, precompile(source, f"<test {i}>" if kind == "test" else "<test setup>") or source)
+        for i, (kind, source) in enumerate(units)
+    ]
     # The reference's own setup (MBPP test_imports) also runs after the solution in its process,
     # as it always did; the tests and the test code's setup run only in the judge.
-    shared_setup = [unit for (kind, _), (_, unit) in zip(units, compiled) if kind == "setup"][: len(_as_list(setup, "setup"))]
+    shared_setup = [unit for (kind, _), (_, unit) in zip(units, compiled) if kind == "setup"][
+        : len(_as_list(setup, "setup"))
+    ]
     job = {"mode": "asserts", "units": compiled, "setup": shared_setup}
     return Plan(job=job, labels=[_label(t) for t in tests_only], prefix=prefix or "")
 

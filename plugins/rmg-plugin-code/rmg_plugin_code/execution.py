@@ -45,24 +45,36 @@ class CodeExecution(rmg.Reward):
     }
 
     all_or_nothing: bool = Field(
-        False, description="score 1 only if every test passes, else 0; the run stops at the first failing test "
-        "(the score cannot change any more): the tests after it are not run")
+        False,
+        description="score 1 only if every test passes, else 0; the run stops at the first failing test "
+        "(the score cannot change any more): the tests after it are not run",
+    )
     block: Literal["last", "longest", "all"] = Field("last", description="which python block of the response to run")
     timeout: float = Field(
-        10.0, gt=0, le=600, description="total wall-clock budget of one response, shared by loading the solution "
+        10.0,
+        gt=0,
+        le=600,
+        description="total wall-clock budget of one response, shared by loading the solution "
         "and all its tests: a test never gets more than what is left of it, and the tests not reached when it is "
-        "used up fail without being run")
+        "used up fail without being run",
+    )
     test_timeout: float = Field(
-        5.0, ge=0, description="seconds for one test / stdin case, capped by what is left of `timeout` (0: only the "
-        "total budget)")
+        5.0,
+        ge=0,
+        description="seconds for one test / stdin case, capped by what is left of `timeout` (0: only the total budget)",
+    )
     stop_after_timeout: bool = Field(
-        False, description="after a test exceeds its time limit, fail the remaining tests without running them "
+        False,
+        description="after a test exceeds its time limit, fail the remaining tests without running them "
         "(a solution that loops in one test usually loops in all, and each would wait out test_timeout until the "
-        "budget is spent); off: the pass rate counts every test that fits in the budget")
+        "budget is spent); off: the pass rate counts every test that fits in the budget",
+    )
     memory_mb: int = Field(1024, ge=64, description="address-space limit of the code (MB)")
     max_processes: int = Field(32, ge=1, description="process limit of the code (RLIMIT_NPROC)")
     max_output_bytes: int = Field(1 << 20, ge=1024, description="stdout+stderr the code may print before it is killed")
-    site_packages: bool = Field(True, description="let the code import installed packages (numpy...), not only the stdlib")
+    site_packages: bool = Field(
+        True, description="let the code import installed packages (numpy...), not only the stdlib"
+    )
 
     @classmethod
     def notes(cls) -> list[str]:
@@ -101,8 +113,7 @@ class CodeExecution(rmg.Reward):
                 return _verdict(0.0, f"the code cannot be compiled: {type(exc).__name__}", total, [], {})
         job = dict(plan.job, stop_first_failure=self.all_or_nothing, stop_after_timeout=self.stop_after_timeout)
         decide = _decider(plan) if self.all_or_nothing and plan.job["mode"] != "asserts" else None
-        outcome = sandbox.run(compiled or program, job, self._limits(), site_packages=self.site_packages,
-                              decide=decide)
+        outcome = sandbox.run(compiled or program, job, self._limits(), site_packages=self.site_packages, decide=decide)
         broken = next((f.get("err") for f in outcome.frames if f.get("t") == "fatal" and f.get("infra")), None)
         if broken:  # our failure, not the code's: an error result, never a score of 0
             raise RuntimeError(f"{broken} (the code was not judged)")
@@ -144,7 +155,9 @@ def _judge(plan: Plan, outcome: sandbox.Outcome) -> list[dict[str, Any]]:
                     error = f"wrong output: expected {_short(plan.expected[index])}, got {_short(frame.get('out', ''))}"
             elif error is None and mode == "call":
                 if not values_match(frame.get("value"), plan.expected[index], apps_style=plan.apps_style):
-                    error = f"returned {_short(repr(frame.get('value')))}, expected {_short(repr(plan.expected[index]))}"
+                    error = (
+                        f"returned {_short(repr(frame.get('value')))}, expected {_short(repr(plan.expected[index]))}"
+                    )
             verdicts[index] = {"passed": error is None, "error": error}
     stop = stop or "no verdict (the program ended before this test ran)"
     tests = []

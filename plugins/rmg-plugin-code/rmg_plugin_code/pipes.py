@@ -23,8 +23,9 @@ import os
 import select
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from ._rmg_sandbox.proto import KILLED, MAX_REPORTS, ReportReader, ending, read_ready
 
@@ -43,8 +44,13 @@ class Collected:
     clean: bool = True  # the run ended on its own: no process of it is left holding its pipes
 
 
-def collect(payload: bytes, fds: dict[str, int], limits: dict[str, Any], single_pidfd: int | None = None,
-            decide: Callable[[dict[str, Any]], str | None] | None = None) -> Collected:
+def collect(
+    payload: bytes,
+    fds: dict[str, int],
+    limits: dict[str, Any],
+    single_pidfd: int | None = None,
+    decide: Callable[[dict[str, Any]], str | None] | None = None,
+) -> Collected:
     """Pump one run's pipes until it is over. `fds`: ours of the job (write), out and result
     pipes, and for a single run (a pidfd of W given) the status pipe. Closes the job pipe.
     `decide(frame)` sees each verdict as it arrives; a text back ends the run there."""
@@ -168,8 +174,9 @@ def collect(payload: bytes, fds: dict[str, int], limits: dict[str, Any], single_
                 result.error = KILLED[killed] % limits
 
 
-def _single_frames(status: list[dict[str, Any]], reports: list[dict[str, Any]], killed: str | None,
-                   limits: dict[str, Any]) -> list[dict[str, Any]]:
+def _single_frames(
+    status: list[dict[str, Any]], reports: list[dict[str, Any]], killed: str | None, limits: dict[str, Any]
+) -> list[dict[str, Any]]:
     """A single run's frames in a supervisor's shape: the protections, W's verdicts, how it ended."""
     frames = [f for f in status if f.get("t") in ("env", "fatal")]
     frames += [r for r in reports if r.get("t") in UNTRUSTED_KINDS]

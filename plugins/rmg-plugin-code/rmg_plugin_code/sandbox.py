@@ -49,16 +49,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import CodeType
-from typing import Any, Callable
+from typing import Any
 
 # A run's private uid: UID_BASE + the host pid of its group leader (its judge's: JUDGE_OFFSET above).
 from ._rmg_sandbox.proto import JUDGE_OFFSET, UID_BASE
 from .forkserver import HARNESS, environment, get_server, reset_server, site_paths
 from .pipes import collect
 
-__all__ = ["Limits", "Outcome", "protections", "protection_notes", "run"]
+__all__ = ["Limits", "Outcome", "protection_notes", "protections", "run"]
 
 MB = 1 << 20
 
@@ -136,8 +137,15 @@ class _DeadServer(Exception):
     pass
 
 
-def _run_once(code: str | CodeType, job: dict[str, Any], limits: Limits, site_packages: bool, namespaces: bool,
-              server: bool, decide: Callable[[dict[str, Any]], str | None] | None = None) -> Outcome:
+def _run_once(
+    code: str | CodeType,
+    job: dict[str, Any],
+    limits: Limits,
+    site_packages: bool,
+    namespaces: bool,
+    server: bool,
+    decide: Callable[[dict[str, Any]], str | None] | None = None,
+) -> Outcome:
     try:
         template = get_server() if server else None
     except OSError as exc:
@@ -267,28 +275,44 @@ def protection_notes(active: dict[str, Any] | None = None) -> list[str]:
     else:
         notes.append("network: no namespace available; fallback: an audit hook refuses sockets (bypassable via ctypes)")
     if active.get("pidns") and active.get("shared"):
-        notes.append("processes: a PID namespace per sandbox template (host processes cannot be named); every "
-                     "process of the run's private uid is killed when the run ends")
+        notes.append(
+            "processes: a PID namespace per sandbox template (host processes cannot be named); every "
+            "process of the run's private uid is killed when the run ends"
+        )
     elif active.get("pidns"):
         notes.append("processes: new PID namespace; everything the code starts dies with the run")
     else:
         notes.append("processes: no PID namespace; fallback: process-group kill (code that calls setsid can escape)")
     if active.get("private_root"):
-        notes.append("files: a private root holding only the system's programs and libraries, Python and the "
-                     "site-packages (read-only) and the run's own dirs; its own /proc (a run sees only its own "
-                     "processes, no host process)")
+        notes.append(
+            "files: a private root holding only the system's programs and libraries, Python and the "
+            "site-packages (read-only) and the run's own dirs; its own /proc (a run sees only its own "
+            "processes, no host process)"
+        )
     elif "error" not in active:
-        notes.append("files: the host's file tree (read-only where the run could write): world-readable files are "
-                     "readable; " + ("its own /proc (no host process)" if active.get("procfs") else
-                                     "the host's /proc: host processes' command lines are readable"))
-    notes.append("verdicts: assert-style tests run in a judge process the code never runs in; stdin/stdout and "
-                 "function-call results are compared on the host")
+        notes.append(
+            "files: the host's file tree (read-only where the run could write): world-readable files are "
+            "readable; "
+            + (
+                "its own /proc (no host process)"
+                if active.get("procfs")
+                else "the host's /proc: host processes' command lines are readable"
+            )
+        )
+    notes.append(
+        "verdicts: assert-style tests run in a judge process the code never runs in; stdin/stdout and "
+        "function-call results are compared on the host"
+    )
     if active.get("tmpfs"):
         notes.append(f"files: {active['tmpfs']}")
         if active.get("userns") and not active.get("readonly"):
-            notes.append("files: WARNING: the tree could not be made read-only (no mount_setattr): the code can "
-                         "write the calling user's own files")
+            notes.append(
+                "files: WARNING: the tree could not be made read-only (no mount_setattr): the code can "
+                "write the calling user's own files"
+            )
     else:
-        notes.append("files: no mount namespace; the work dir is a fresh temp dir, removed afterwards; the code "
-                     "can write wherever the calling user can")
+        notes.append(
+            "files: no mount namespace; the work dir is a fresh temp dir, removed afterwards; the code "
+            "can write wherever the calling user can"
+        )
     return notes

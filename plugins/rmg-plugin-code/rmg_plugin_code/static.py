@@ -39,7 +39,9 @@ class CodeSyntax(rmg.Reward):
     """1.0 if the response's Python code parses, else 0.0 with the failing line."""
 
     name: ClassVar[str] = "code.syntax"
-    description: ClassVar[str] = "1.0 if the Python code in the response parses, else 0.0 (the reason names the failing line)."
+    description: ClassVar[str] = (
+        "1.0 if the Python code in the response parses, else 0.0 (the reason names the failing line)."
+    )
     example: ClassVar[dict[str, Any] | None] = {
         "prompt": "Write a function that doubles x.",
         "response": "```python\ndef double(x):\n    return 2 * x\n```",
@@ -55,7 +57,9 @@ class CodeSyntax(rmg.Reward):
         if error is None:
             return rmg.RewardResult(score=1.0, reason="the code parses", details={"lines": code.count("\n") + 1})
         where = f"line {error['line']}: " if error["line"] else ""
-        return rmg.RewardResult(score=0.0, reason=f"syntax error at {where}{error['message']}", details={"error": error})
+        return rmg.RewardResult(
+            score=0.0, reason=f"syntax error at {where}{error['message']}", details={"error": error}
+        )
 
 
 def _ruff() -> str:
@@ -108,9 +112,20 @@ class CodeStyle(rmg.Reward):
             if not rule.replace("_", "").isalnum():
                 raise rmg.InvalidInput(f"not a ruff rule selector: {rule!r}")
         command = [
-            _ruff(), "check", "--isolated", "--no-cache", "--output-format", "json", "--exit-zero",
-            "--line-length", str(self.line_length), "--select", ",".join(self.select),
-            "--stdin-filename", "response.py", "-",
+            _ruff(),
+            "check",
+            "--isolated",
+            "--no-cache",
+            "--output-format",
+            "json",
+            "--exit-zero",
+            "--line-length",
+            str(self.line_length),
+            "--select",
+            ",".join(self.select),
+            "--stdin-filename",
+            "response.py",
+            "-",
         ]
         code = code if code.endswith("\n") else code + "\n"  # extraction strips it: not the model's fault
         done = subprocess.run(command, input=code.encode("utf-8", "surrogateescape"), capture_output=True, timeout=20)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 
 import pytest
+
 import rmg
 from rmg import get_reward_class
 
@@ -16,8 +17,13 @@ LOOP = "def f(x):\n    while True:\n        pass\n"
 SIX = range(6)
 REFERENCES = {
     "asserts": ({"tests": [f"assert f({k}) == {k}" for k in SIX]}, LOOP),
-    "humaneval-check": ({"tests": "def check(candidate):\n" + "".join(f"    assert candidate({k}) == {k}\n" for k in SIX),
-                         "entry_point": "f"}, LOOP),
+    "humaneval-check": (
+        {
+            "tests": "def check(candidate):\n" + "".join(f"    assert candidate({k}) == {k}\n" for k in SIX),
+            "entry_point": "f",
+        },
+        LOOP,
+    ),
     "function-calls": ({"fn_name": "f", "cases": [{"args": [k], "expected": k} for k in SIX]}, LOOP),
     "stdin-stdout": ({"inputs": [str(k) for k in SIX], "outputs": [str(k) for k in SIX]}, "while True:\n    pass\n"),
 }
@@ -58,8 +64,11 @@ def test_all_or_nothing_stops_at_the_first_failing_test(shape):
 def test_all_or_nothing_stops_at_a_wrong_answer_too(shape):
     """The first test gets a wrong answer, the second would loop for 3 s: it is never run."""
     reference, _ = REFERENCES[shape]
-    code = ("def f(x):\n    while x == 1:\n        pass\n    return -1\n" if shape != "stdin-stdout" else
-            "x = input()\nwhile x == '1':\n    pass\nprint(-1)\n")
+    code = (
+        "def f(x):\n    while x == 1:\n        pass\n    return -1\n"
+        if shape != "stdin-stdout"
+        else "x = input()\nwhile x == '1':\n    pass\nprint(-1)\n"
+    )
     result, seconds = timed_score(code, reference, timeout=20, test_timeout=3, all_or_nothing=True)
     assert result.score == 0.0, result
     assert seconds < 2, seconds
@@ -83,6 +92,10 @@ def test_by_default_the_pass_rate_counts_every_test_that_fits_in_the_budget():
 
 def test_the_time_parameters_are_documented_fields():
     fields = get_reward_class("code.execution").model_fields
-    for name, words in (("timeout", "budget"), ("test_timeout", "left of"), ("all_or_nothing", "first failing"),
-                        ("stop_after_timeout", "time limit")):
+    for name, words in (
+        ("timeout", "budget"),
+        ("test_timeout", "left of"),
+        ("all_or_nothing", "first failing"),
+        ("stop_after_timeout", "time limit"),
+    ):
         assert words in (fields[name].description or ""), (name, fields[name].description)

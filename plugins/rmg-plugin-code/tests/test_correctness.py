@@ -6,20 +6,33 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from rmg_plugin_code.extract import extract_code
+
 import rmg
 from rmg import get_reward_class
 
-from rmg_plugin_code.extract import extract_code
-
-FLIPS = [("<=", ">"), (">=", "<"), ("==", "!="), ("!=", "=="), (" + ", " - "), (" - ", " + "),
-         (" < ", " >= "), (" > ", " <= "), (" * ", " + "), ("True", "False"), ("False", "True")]
+FLIPS = [
+    ("<=", ">"),
+    (">=", "<"),
+    ("==", "!="),
+    ("!=", "=="),
+    (" + ", " - "),
+    (" - ", " + "),
+    (" < ", " >= "),
+    (" > ", " <= "),
+    (" * ", " + "),
+    ("True", "False"),
+    ("False", "True"),
+]
 # Flipping the first operator of HumanEval/124 gives an equivalent program (the mutant is right).
 EQUIVALENT_MUTANTS = {"HumanEval/124"}
 
 
 def humaneval_sample(row: dict[str, Any], body: str) -> rmg.Sample:
     response = f"Here is my solution:\n```python\n{row['prompt']}{body}\n```\nDone."
-    return rmg.Sample.of(response, reference={"tests": row["test"], "entry_point": row["entry_point"]}, id=row["task_id"])
+    return rmg.Sample.of(
+        response, reference={"tests": row["test"], "entry_point": row["entry_point"]}, id=row["task_id"]
+    )
 
 
 def scores(samples: list[rmg.Sample]) -> dict[Any, rmg.RewardResult]:
@@ -52,13 +65,18 @@ def test_humaneval_with_a_flipped_operator_fail(humaneval):
 
 def test_mbpp_solutions_pass_and_partial_credit_counts_asserts(mbpp):
     rows = mbpp[:12]
-    good = [rmg.Sample.of(r["code"], reference={"tests": r["test_list"], "setup": r["test_imports"]}, id=r["task_id"])
-            for r in rows]
+    good = [
+        rmg.Sample.of(r["code"], reference={"tests": r["test_list"], "setup": r["test_imports"]}, id=r["task_id"])
+        for r in rows
+    ]
     assert all(r.score == 1.0 for r in scores(good).values())
     # a solution whose function is replaced by one returning None fails each assert separately
     row = rows[0]
-    broken = rmg.Sample.of("def " + row["code"].split("def ", 1)[1].split("(")[0] + "(*a):\n    return None\n",
-                           reference=row["test_list"], id="broken")
+    broken = rmg.Sample.of(
+        "def " + row["code"].split("def ", 1)[1].split("(")[0] + "(*a):\n    return None\n",
+        reference=row["test_list"],
+        id="broken",
+    )
     result = scores([broken])["broken"]
     assert result.score == 0.0 and result.details["total"] == len(row["test_list"])
 
@@ -92,8 +110,11 @@ def test_stdin_stdout_cases_compare_like_a_judge():
 
 def test_function_call_cases_apps_style_and_leetcode_class():
     code = "def pair(a, b=0):\n    return (a, b)\n"
-    cases = [{"args": [1], "expected": [1, 0]}, {"args": [1], "kwargs": {"b": 2}, "expected": [1, 2]},
-             {"args": [2], "expected": [2, 5]}]
+    cases = [
+        {"args": [1], "expected": [1, 0]},
+        {"args": [1], "kwargs": {"b": 2}, "expected": [1, 2]},
+        {"args": [2], "expected": [2, 5]},
+    ]
     result = run(code, {"fn_name": "pair", "cases": cases})
     assert result.score == pytest.approx(2 / 3) and "returned" in result.details["tests"][2]["error"]
     apps = '{"fn_name": "twice", "inputs": [[2], [3]], "outputs": [[4], 6]}'
@@ -127,7 +148,10 @@ def test_code_extraction_rules():
     text = "<think>```python\nwrong()\n```</think>Draft:\n```py\nx = 1\n```\nFinal:\n```python\nx = 2\n```"
     assert extract_code(text) == "x = 2"
     assert extract_code(text, block="all") == "x = 1\n\nx = 2"
-    assert extract_code("```\nlonger = 'untagged block'\n```\n```js\nno()\n```", block="longest") == "longer = 'untagged block'"
+    assert (
+        extract_code("```\nlonger = 'untagged block'\n```\n```js\nno()\n```", block="longest")
+        == "longer = 'untagged block'"
+    )
     assert extract_code("```python\nprint(1)\n# truncated generation") == "print(1)\n# truncated generation"
     assert extract_code("def bare():\n    return 1") == "def bare():\n    return 1"
     assert extract_code("```cpp\nint main(){}\n```") == ""

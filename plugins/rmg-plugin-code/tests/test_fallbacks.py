@@ -15,10 +15,10 @@ import subprocess
 import sys
 
 import pytest
+from rmg_plugin_code import sandbox
+
 import rmg
 from rmg import get_reward_class
-
-from rmg_plugin_code import sandbox
 
 SCRIPT = r"""
 import json, os, rmg, rmg_plugin_code
@@ -68,14 +68,22 @@ def run_in_user_namespace(*mapping: str) -> dict:
     probe = subprocess.run(["unshare", "--user", *mapping, "true"], capture_output=True, text=True)
     if probe.returncode != 0:
         pytest.skip(f"user namespaces are not available here: {probe.stderr.strip()}")
-    done = subprocess.run(["unshare", "--user", *mapping, sys.executable, "-c", SCRIPT], capture_output=True,
-                          text=True, timeout=300, cwd="/")
+    done = subprocess.run(
+        ["unshare", "--user", *mapping, sys.executable, "-c", SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd="/",
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("mapping", [("--map-root-user",), ("--map-user=1000", "--map-group=1000")],
-                         ids=["root-of-a-user-namespace", "non-root-user"])
+@pytest.mark.parametrize(
+    "mapping",
+    [("--map-root-user",), ("--map-user=1000", "--map-group=1000")],
+    ids=["root-of-a-user-namespace", "non-root-user"],
+)
 def test_without_private_uids_each_run_gets_its_own_user_mount_pid_and_network_namespaces(mapping):
     report = run_in_user_namespace(*mapping)
     assert {"userns", "pidns", "netns"} <= {k for k, v in report["active"].items() if v is True}, report["active"]
@@ -86,8 +94,9 @@ def test_without_private_uids_each_run_gets_its_own_user_mount_pid_and_network_n
     assert any(note.startswith("network: new network namespace") for note in report["notes"]), report["notes"]
     # The run keeps the calling user's uid, so everything but its private tmpfs is read-only.
     assert report["active"].get("mountns") and report["active"].get("readonly"), report["active"]
-    assert any(note.startswith("files:") and "everything else read-only" in note for note in report["notes"]), \
-        report["notes"]
+    assert any(note.startswith("files:") and "everything else read-only" in note for note in report["notes"]), report[
+        "notes"
+    ]
     assert results["package"][:2] == [0.0, "ok"] and "read-only" in results["package"][2].lower(), results["package"]
     assert results["tmp"][:2] == [0.0, "ok"] and "wrote it" in results["tmp"][2], results["tmp"]
     assert report["escaped"] == [], report["escaped"]
@@ -102,14 +111,17 @@ def test_without_private_uids_each_run_gets_its_own_user_mount_pid_and_network_n
 def test_a_failure_of_the_sandbox_itself_is_an_error_result_not_a_zero_score(monkeypatch):
     """The template marks its own failures (launcher, supervisor) as `infra`; the reward turns them
     into an error, so a trainer never learns from a score the code did not earn."""
+
     def broken_run(*args, **kwargs) -> sandbox.Outcome:
-        return sandbox.Outcome(frames=[{"t": "fatal", "err": "sandbox launcher failed: OSError: [Errno 22]",
-                                        "infra": True}])
+        return sandbox.Outcome(
+            frames=[{"t": "fatal", "err": "sandbox launcher failed: OSError: [Errno 22]", "infra": True}]
+        )
 
     monkeypatch.setattr(sandbox, "run", broken_run)
     reward = get_reward_class("code.execution")()
-    result = reward.evaluate(rmg.Sample.of("```python\ndef f(x):\n    return x + 1\n```",
-                                           reference={"tests": ["assert f(1) == 2"]}))[0]
+    result = reward.evaluate(
+        rmg.Sample.of("```python\ndef f(x):\n    return x + 1\n```", reference={"tests": ["assert f(1) == 2"]})
+    )[0]
     assert result.status is rmg.RewardStatus.error, result
     assert "sandbox launcher failed" in (result.error or "") and "not judged" in (result.error or ""), result
 

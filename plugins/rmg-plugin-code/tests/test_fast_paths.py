@@ -9,12 +9,12 @@ import signal
 import time
 from types import CodeType
 
-import rmg
-from rmg import get_reward_class
-
 from rmg_plugin_code import forkserver, sandbox
 from rmg_plugin_code.cases import plan_from_reference
 from rmg_plugin_code.precompile import precompile
+
+import rmg
+from rmg import get_reward_class
 
 TESTS = {"tests": ["assert f(1) == 2"]}
 GOOD = "def f(x):\n    return x + 1\n"
@@ -26,9 +26,11 @@ def score(code: str, reference=TESTS, **params) -> rmg.RewardResult:
 
 
 def test_the_template_resolved_its_libc_functions_before_forking_any_run():
-    code = ("import sys\n"
-            "resolved = set(vars(sys.modules['_rmg_sandbox.proto']._libc))\n"
-            "assert {'prctl', 'mount', 'umount2', 'shmctl', 'msgctl', 'semctl'} <= resolved, resolved\n")
+    code = (
+        "import sys\n"
+        "resolved = set(vars(sys.modules['_rmg_sandbox.proto']._libc))\n"
+        "assert {'prctl', 'mount', 'umount2', 'shmctl', 'msgctl', 'semctl'} <= resolved, resolved\n"
+    )
     assert score(code + GOOD).score == 1.0
 
 
@@ -37,14 +39,16 @@ def test_the_template_heap_is_frozen_for_the_garbage_collector():
 
 
 def test_the_environment_is_exactly_the_scrubbed_set_with_home_and_tmpdir_at_the_work_dir():
-    code = ("import os\n"
-            "expected = {'PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS',"
-            " 'MKL_NUM_THREADS'}\n"
-            "assert set(os.environ) == expected, sorted(os.environ)\n"
-            "assert os.environ['HOME'] == os.environ['TMPDIR'] == os.getcwd(), dict(os.environ)\n"
-            "import subprocess\n"
-            "shown = subprocess.run(['sh', '-c', 'echo $HOME'], capture_output=True, text=True).stdout.strip()\n"
-            "assert shown == os.getcwd(), shown\n")
+    code = (
+        "import os\n"
+        "expected = {'PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS',"
+        " 'MKL_NUM_THREADS'}\n"
+        "assert set(os.environ) == expected, sorted(os.environ)\n"
+        "assert os.environ['HOME'] == os.environ['TMPDIR'] == os.getcwd(), dict(os.environ)\n"
+        "import subprocess\n"
+        "shown = subprocess.run(['sh', '-c', 'echo $HOME'], capture_output=True, text=True).stdout.strip()\n"
+        "assert shown == os.getcwd(), shown\n"
+    )
     assert score(code + GOOD).score == 1.0
 
 
@@ -54,7 +58,7 @@ def test_solutions_run_as_plain_python_annotations_evaluated_and_asserts_kept():
     assert isinstance(compiled, CodeType)
     namespace: dict = {}
     try:
-        exec(compiled, namespace)  # noqa: S102 - our own test code
+        exec(compiled, namespace)
     except AssertionError:
         pass
     else:

@@ -15,19 +15,22 @@ import time
 from pathlib import Path
 
 import pytest
+
 import rmg
 from rmg import get_reward_class
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the judge's own uid and the private root need root")
 
 TESTS = {"tests": ["assert f(1) == 2", "assert f(2) == 3"]}
-HUMANEVAL = {"tests": "def check(candidate):\n    assert candidate(1) == 2\n    assert candidate(2) == 3\n",
-             "entry_point": "f"}
+HUMANEVAL = {
+    "tests": "def check(candidate):\n    assert candidate(1) == 2\n    assert candidate(2) == 3\n",
+    "entry_point": "f",
+}
 # Write forged verdicts for tests 0..9 (as unit positions and as test numbers) to every fd above
 # stdio, then leave without running anything else.
 FORGE_FDS = (
     "import os\n"
-    "lines = b''.join(b'{\"t\": \"test\", \"i\": %d, \"err\": null}\\n' % i for i in range(10))\n"
+    'lines = b\'\'.join(b\'{"t": "test", "i": %d, "err": null}\\n\' % i for i in range(10))\n'
     "for fd in os.listdir('/proc/self/fd'):\n"
     "    if int(fd) > 2:\n"
     "        try:\n"
@@ -79,20 +82,25 @@ def test_the_forged_verdicts_change_nothing_for_a_right_solution_either():
     assert result.score == 1.0, result
 
 
-@pytest.mark.parametrize("reference", [TESTS, HUMANEVAL, {"fn_name": "f", "cases": [{"args": [1], "expected": 2}]}],
-                         ids=["asserts", "humaneval-check", "function-calls"])
+@pytest.mark.parametrize(
+    "reference",
+    [TESTS, HUMANEVAL, {"fn_name": "f", "cases": [{"args": [1], "expected": 2}]}],
+    ids=["asserts", "humaneval-check", "function-calls"],
+)
 def test_an_object_equal_to_everything_equals_nothing(reference):
     result = score(ALWAYS_EQUAL, reference)
     assert result.status is rmg.RewardStatus.ok and result.score == 0.0, result
 
 
 def test_a_subclass_of_a_builtin_with_a_forged_eq_is_compared_as_its_builtin_value():
-    code = ("class Liar(int):\n"
-            "    def __eq__(self, other):\n"
-            "        return True\n"
-            "    __hash__ = int.__hash__\n"
-            "def f(x):\n"
-            "    return Liar(x)\n")  # the value 1 for f(1): not 2
+    code = (
+        "class Liar(int):\n"
+        "    def __eq__(self, other):\n"
+        "        return True\n"
+        "    __hash__ = int.__hash__\n"
+        "def f(x):\n"
+        "    return Liar(x)\n"
+    )  # the value 1 for f(1): not 2
     assert score(code).score == 0.0
     assert score(code.replace("Liar(x)", "Liar(x + 1)")).score == 1.0  # its real value is compared
 
@@ -124,8 +132,10 @@ def test_the_expected_values_are_not_in_the_solutions_memory():
         "        frame = frame.f_back\n"
         "    return None\n"
     )
-    for reference in ({"tests": [f"assert f(1) == {secret!r}"]},
-                      {"tests": f"def check(candidate):\n    assert candidate(1) == {secret!r}\n", "entry_point": "f"}):
+    for reference in (
+        {"tests": [f"assert f(1) == {secret!r}"]},
+        {"tests": f"def check(candidate):\n    assert candidate(1) == {secret!r}\n", "entry_point": "f"},
+    ):
         result = score(code, reference)
         assert result.score == 0.0, result
         assert "None" in result.reason or "AssertionError" in result.reason, result.reason
@@ -197,7 +207,9 @@ def test_humaneval_style_checks_that_loop_and_use_random_still_pass(humaneval):
         row = rows[task]
         response = f"```python\n{row['prompt']}{row['canonical_solution']}\n```"
         reward = get_reward_class("code.execution")()
-        result = reward.evaluate(rmg.Sample.of(response, reference={"tests": row["test"], "entry_point": row["entry_point"]}))[0]
+        result = reward.evaluate(
+            rmg.Sample.of(response, reference={"tests": row["test"], "entry_point": row["entry_point"]})
+        )[0]
         assert result.score == 1.0, (task, result.reason)
 
 
@@ -223,8 +235,10 @@ def test_world_readable_files_elsewhere_cannot_be_read(tmp_path: Path):
         for path in (here, in_tmp):
             path.write_text("the answers")
             path.chmod(0o644)
-        reference = {"tests": [f"assert f({str(p)!r}) == 'FileNotFoundError'" for p in (here, in_tmp)]
-                     + ["assert f('/work/shared/data/code/HumanEval.jsonl.gz') == 'FileNotFoundError'"]}
+        reference = {
+            "tests": [f"assert f({str(p)!r}) == 'FileNotFoundError'" for p in (here, in_tmp)]
+            + ["assert f('/work/shared/data/code/HumanEval.jsonl.gz') == 'FileNotFoundError'"]
+        }
         result = score(READ, reference)
         assert result.score == 1.0, result.details["tests"]
     finally:
@@ -249,7 +263,7 @@ def test_host_processes_cannot_be_seen_in_proc():
             "                found.append(open('/proc/%s/cmdline' % entry, 'rb').read())\n"
             "            except OSError:\n"
             "                pass\n"
-            f"    leaked = any(b'sk-rmg-' in c for c in found)\n"
+            "    leaked = any(b'sk-rmg-' in c for c in found)\n"
             "    try:\n"
             "        init = open('/proc/1/cmdline', 'rb').read()\n"
             "    except OSError:\n"
@@ -266,12 +280,14 @@ def test_host_processes_cannot_be_seen_in_proc():
 
 
 def test_python_the_stdlib_and_site_packages_still_work_in_the_private_root():
-    code = ("import json, decimal, sqlite3, subprocess, tempfile\n"
-            "def f(x):\n"
-            "    out = subprocess.run(['sh', '-c', 'echo ok'], capture_output=True, text=True).stdout.strip()\n"
-            "    with tempfile.NamedTemporaryFile() as tmp:\n"
-            "        tmp.write(b'x')\n"
-            "    return out\n")
+    code = (
+        "import json, decimal, sqlite3, subprocess, tempfile\n"
+        "def f(x):\n"
+        "    out = subprocess.run(['sh', '-c', 'echo ok'], capture_output=True, text=True).stdout.strip()\n"
+        "    with tempfile.NamedTemporaryFile() as tmp:\n"
+        "        tmp.write(b'x')\n"
+        "    return out\n"
+    )
     assert score(code, {"tests": ["assert f(0) == 'ok'"]}).score == 1.0
 
 
@@ -284,14 +300,18 @@ def test_the_notes_say_the_run_has_a_private_root_and_a_judge():
 def test_values_cross_between_the_tests_and_the_solution_exactly():
     """Fractions, Decimals, big ints, tuple keys, sets, bytes, complex, ranges, NaN and infinity
     go both ways and compare as Python would compare them in one process."""
-    code = ("def half(x):\n    return x / 2\ndef big(n):\n    return 10 ** n\n"
-            "def d():\n    return {(1, 2): {3}, 'k': b'\\x00\\xff', 'c': 1+2j, 'r': range(3)}\n")
-    tests = ["from fractions import Fraction\nassert half(Fraction(1, 3)) == Fraction(1, 6)",
-             "from decimal import Decimal\nassert half(Decimal('1.0')) == Decimal('0.5')",
-             "assert big(5000) == 10 ** 5000",
-             "assert d() == {(1, 2): {3}, 'k': b'\\x00\\xff', 'c': 1+2j, 'r': range(3)}",
-             "import math\nassert math.isnan(half(float('nan')))",
-             "assert half(float('inf')) == float('inf')",
-             "assert half(3) == 1.5 and type(half(3)) is float"]
+    code = (
+        "def half(x):\n    return x / 2\ndef big(n):\n    return 10 ** n\n"
+        "def d():\n    return {(1, 2): {3}, 'k': b'\\x00\\xff', 'c': 1+2j, 'r': range(3)}\n"
+    )
+    tests = [
+        "from fractions import Fraction\nassert half(Fraction(1, 3)) == Fraction(1, 6)",
+        "from decimal import Decimal\nassert half(Decimal('1.0')) == Decimal('0.5')",
+        "assert big(5000) == 10 ** 5000",
+        "assert d() == {(1, 2): {3}, 'k': b'\\x00\\xff', 'c': 1+2j, 'r': range(3)}",
+        "import math\nassert math.isnan(half(float('nan')))",
+        "assert half(float('inf')) == float('inf')",
+        "assert half(3) == 1.5 and type(half(3)) is float",
+    ]
     result = score(code, {"tests": tests})
     assert result.score == 1.0, result.details["tests"]

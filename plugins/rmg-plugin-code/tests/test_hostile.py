@@ -11,10 +11,10 @@ import os
 import time
 from pathlib import Path
 
+from conftest import sandbox_processes
+
 import rmg
 from rmg import get_reward_class
-
-from conftest import sandbox_processes
 
 TESTS = {"tests": ["assert f(1) == 2"]}
 GOOD = "def f(x):\n    return x + 1\n"

@@ -18,6 +18,12 @@ class TestCodePlugin(RewardPluginTests):
         "code.syntax": [({"response": "def f(:\n  pass"}, 0.0), ({"response": ADD}, 1.0)],
         "code.style": [({"response": "def f(x):\n    return x\n"}, 1.0)],
         "code.patch_similarity": [
-            ({"response": "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n", "reference": "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n"}, 1.0)
+            (
+                {
+                    "response": "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n",
+                    "reference": "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n",
+                },
+                1.0,
+            )
         ],
     }

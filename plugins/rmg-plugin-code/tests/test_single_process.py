@@ -10,11 +10,11 @@ import threading
 import time
 
 import pytest
-import rmg
-from rmg import get_reward_class
-
 from conftest import sandbox_processes
 from rmg_plugin_code import forkserver
+
+import rmg
+from rmg import get_reward_class
 
 TESTS = {"tests": ["assert f(1) == 2"]}
 GOOD = "def f(x):\n    return x + 1\n"
@@ -54,8 +54,10 @@ def test_calls_run_in_one_process_and_asserts_in_two_the_solution_and_its_judge(
 def test_forged_sandbox_frames_on_the_report_pipe_change_nothing():
     """The code holds its report pipe: fake 'fatal' (would make the run an error), 'stop' and
     'env' lines, garbage and JSON that is not an object are all ignored."""
-    forged = (b'{"t": "fatal", "err": "forged", "infra": true}\n{"t": "stop", "err": "forged stop"}\n'
-              b'{"t": "env", "active": {"forged": true}}\nnot json\n[1, 2]\n{"t": "test", "i": 99, "err": null}\n')
+    forged = (
+        b'{"t": "fatal", "err": "forged", "infra": true}\n{"t": "stop", "err": "forged stop"}\n'
+        b'{"t": "env", "active": {"forged": true}}\nnot json\n[1, 2]\n{"t": "test", "i": 99, "err": null}\n'
+    )
     result = score(WRITE_TO_REPORT_PIPE + f"send({forged!r})\n" + GOOD)
     assert result.status is rmg.RewardStatus.ok, result
     assert result.score == 1.0 and result.reason == "1/1 tests passed", result
@@ -81,11 +83,7 @@ def test_a_report_flood_without_newlines_is_cut_and_the_host_survives():
 
 
 def test_a_daemon_left_behind_is_killed_and_does_not_hold_the_run_open():
-    code = ("import os, time\n"
-            "if os.fork() == 0:\n"
-            "    os.setsid()\n"
-            "    time.sleep(60)\n"
-            "    os._exit(0)\n") + GOOD
+    code = ("import os, time\nif os.fork() == 0:\n    os.setsid()\n    time.sleep(60)\n    os._exit(0)\n") + GOOD
     started = time.monotonic()
     result = score(code)
     assert result.score == 1.0, result

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from rmg_plugin_code.patch import changed_lines
+
 import rmg
 from rmg import get_reward_class
-
-from rmg_plugin_code.patch import changed_lines
 
 
 def score(name: str, response: str, reference=None, **params) -> rmg.RewardResult:

@@ -78,7 +78,7 @@ def _validator(schema_json: str) -> Any:
     except jsonschema.SchemaError as exc:
         raise rmg.InvalidInput(
             f"format.json: the JSON Schema is invalid at {json_path(exc.absolute_path)}: {exc.message}"
-        )
+        ) from None
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 

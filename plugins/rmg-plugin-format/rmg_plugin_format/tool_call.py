@@ -51,7 +51,7 @@ def _to_calls(value: Any, where: str) -> list[Call]:
     if isinstance(value, list):
         return [c for item in value for c in _to_calls(item, where)]
     if not isinstance(value, dict):
-        raise ValueError(f"{where}: a tool call must be a JSON object, got {type(value).__name__}")  # noqa: TRY004 - caught as a parse problem
+        raise ValueError(f"{where}: a tool call must be a JSON object, got {type(value).__name__}")
     if "tool_calls" in value and isinstance(value["tool_calls"], list):
         return _to_calls(value["tool_calls"], where)
     if isinstance(value.get("function"), dict):
@@ -63,7 +63,7 @@ def _to_calls(value: Any, where: str) -> list[Call]:
     if isinstance(args, str):  # OpenAI sends arguments as a JSON string
         args = loads_strict(args) if args.strip() else {}
     if not isinstance(args, dict):
-        raise ValueError(f"{where}: the arguments of {name!r} must be a JSON object, got {type(args).__name__}")  # noqa: TRY004
+        raise ValueError(f"{where}: the arguments of {name!r} must be a JSON object, got {type(args).__name__}")
     return [Call(name.strip(), args)]
 
 

@@ -16,9 +16,27 @@ import os
 import sys
 
 from .proto import (
-    AT_FDCWD, AT_RECURSIVE, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUSER, MNT_DETACH,
-    MOUNT_ATTR_RDONLY, MS_BIND, MS_NODEV, MS_NOSUID, MS_PRIVATE, MS_REC, SIGKILL, SYS_MOUNT_SETATTR, UID_BASE,
-    JUDGE_OFFSET, host_pid, libc, read_file,
+    AT_FDCWD,
+    AT_RECURSIVE,
+    CLONE_NEWIPC,
+    CLONE_NEWNET,
+    CLONE_NEWNS,
+    CLONE_NEWPID,
+    CLONE_NEWUSER,
+    JUDGE_OFFSET,
+    MNT_DETACH,
+    MOUNT_ATTR_RDONLY,
+    MS_BIND,
+    MS_NODEV,
+    MS_NOSUID,
+    MS_PRIVATE,
+    MS_REC,
+    SIGKILL,
+    SYS_MOUNT_SETATTR,
+    UID_BASE,
+    host_pid,
+    libc,
+    read_file,
 )
 
 TYPE_CHECKING = False
@@ -44,14 +62,18 @@ def unshare_ladder(root: bool) -> dict[str, bool]:
     mapped to themselves so that files keep their owners and the run can create files."""
     c = libc()
     ladder = (
-        [(CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC, ("pidns", "netns", "mountns", "ipcns")),
-         (CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS, ("pidns", "netns", "mountns")),
-         (CLONE_NEWPID | CLONE_NEWNET, ("pidns", "netns")),
-         (CLONE_NEWNET, ("netns",))]
-        if root else
-        [(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET, ("userns", "mountns", "pidns", "netns")),
-         (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET, ("userns", "pidns", "netns")),
-         (CLONE_NEWUSER | CLONE_NEWNET, ("userns", "netns"))]
+        [
+            (CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC, ("pidns", "netns", "mountns", "ipcns")),
+            (CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS, ("pidns", "netns", "mountns")),
+            (CLONE_NEWPID | CLONE_NEWNET, ("pidns", "netns")),
+            (CLONE_NEWNET, ("netns",)),
+        ]
+        if root
+        else [
+            (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET, ("userns", "mountns", "pidns", "netns")),
+            (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET, ("userns", "pidns", "netns")),
+            (CLONE_NEWUSER | CLONE_NEWNET, ("userns", "netns")),
+        ]
     )
     uid, gid = os.geteuid(), os.getegid()  # before: in a new user namespace they read as unmapped
     for flags, names in ladder:
@@ -65,7 +87,11 @@ def unshare_ladder(root: bool) -> dict[str, bool]:
 
 def map_own_ids(uid: int, gid: int) -> bool:
     """In a user namespace we just made: uid and gid mapped to themselves, no setgroups."""
-    for name, text in (("setgroups", b"deny"), ("uid_map", b"%d %d 1" % (uid, uid)), ("gid_map", b"%d %d 1" % (gid, gid))):
+    for name, text in (
+        ("setgroups", b"deny"),
+        ("uid_map", b"%d %d 1" % (uid, uid)),
+        ("gid_map", b"%d %d 1" % (gid, gid)),
+    ):
         try:
             fd = os.open("/proc/self/" + name, os.O_WRONLY)
             try:
@@ -86,8 +112,14 @@ def readonly_tree() -> bool:
     import ctypes
 
     attr = (ctypes.c_uint64 * 4)(MOUNT_ATTR_RDONLY, 0, 0, 0)  # attr_set, attr_clr, propagation, userns_fd
-    done = libc().syscall(SYS_MOUNT_SETATTR, ctypes.c_long(AT_FDCWD), b"/", ctypes.c_uint(AT_RECURSIVE),
-                          ctypes.byref(attr), ctypes.c_size_t(32))
+    done = libc().syscall(
+        SYS_MOUNT_SETATTR,
+        ctypes.c_long(AT_FDCWD),
+        b"/",
+        ctypes.c_uint(AT_RECURSIVE),
+        ctypes.byref(attr),
+        ctypes.c_size_t(32),
+    )
     return bool(done == 0)
 
 
@@ -186,8 +218,10 @@ def mount_workdir(workdir: str, disk: int, active: dict[str, Any]) -> bool:
     if libc().mount(b"tmpfs", workdir.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, size) != 0:
         return False
     active["tmpfs"] = "work dir on a private %d MB tmpfs; private tmpfs over %s%s" % (
-        disk >> 20, ", ".join(p[len(active.get("root", "")):] for p in active.get("hidden", [])) or "nothing",
-        "; everything else read-only" if active.get("readonly") else "")
+        disk >> 20,
+        ", ".join(p[len(active.get("root", "")) :] for p in active.get("hidden", [])) or "nothing",
+        "; everything else read-only" if active.get("readonly") else "",
+    )
     return True
 
 
@@ -287,8 +321,12 @@ def build_root(extra: list[str], active: dict[str, Any]) -> bool:
             target = place(path)
             if target is not None and not bind(path, target, readonly=False):
                 return False
-    for name, link in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
-                       ("stderr", "/proc/self/fd/2")):
+    for name, link in (
+        ("fd", "/proc/self/fd"),
+        ("stdin", "/proc/self/fd/0"),
+        ("stdout", "/proc/self/fd/1"),
+        ("stderr", "/proc/self/fd/2"),
+    ):
         os.symlink(link, ROOT + "/dev/" + name)
     # Work dirs go in a directory the sandbox uids cannot write (so no run can plant a symlink
     # where a later run's work dir will be mounted).

@@ -34,8 +34,8 @@ import time
 from json import dumps, loads
 
 from . import solution, values, worker
-from .remote import Names, Remote
 from .proto import MAX_REPORTS, PR_SET_DUMPABLE, describe, ending, host_pid, prctl, read_frame, write_frame
+from .remote import Names, Remote
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -86,8 +86,9 @@ class Judge:
                 if type(plain) is dict and not isinstance(obj, dict):
                     return plain  # a tagged form (Fraction, Decimal)
                 return values.encode(plain, ref, depth)
-            raise TypeError("the tests cannot pass a %s to the solution (it runs in another process)"
-                            % type(obj).__name__)
+            raise TypeError(
+                "the tests cannot pass a %s to the solution (it runs in another process)" % type(obj).__name__
+            )
 
         return values.encode(value, ref)
 
@@ -104,7 +105,7 @@ class Judge:
         self.busy = True
         try:
             while data:
-                data = data[os.write(self.req_fd, data):]
+                data = data[os.write(self.req_fd, data) :]
             reply = self.wait(self.seq)
         except BrokenPipeError:
             self.dead = self.ended()
@@ -118,7 +119,7 @@ class Judge:
             name, text = (list(reply["e"]) + ["", ""])[:2]
             name, text = str(name), str(text)
             if text.startswith(name + ": "):
-                text = text[len(name) + 2:]
+                text = text[len(name) + 2 :]
             if name == "TimeoutError" and self.deadline and time.monotonic() >= self.deadline - 0.05:
                 self.timed_out = True
                 raise TimeoutError(self.timeout_text())
@@ -127,7 +128,7 @@ class Judge:
             if isinstance(kind, type) and issubclass(kind, Exception):
                 try:
                     error = kind(text)
-                except Exception:  # noqa: BLE001 - a type that takes other arguments
+                except Exception:
                     pass
             raise error
         try:
@@ -262,8 +263,9 @@ class Judge:
             try:
                 unit = source
                 if isinstance(source, str):
-                    unit = compile(source, "<test %d>" % index if kind == "test" else "<test setup>", "exec",
-                                   dont_inherit=True)
+                    unit = compile(
+                        source, "<test %d>" % index if kind == "test" else "<test setup>", "exec", dont_inherit=True
+                    )
                 _signal.setitimer(_signal.ITIMER_REAL, self.test_limit + GRACE)
                 try:
                     exec(unit, namespace)
@@ -271,7 +273,7 @@ class Judge:
                     _signal.setitimer(_signal.ITIMER_REAL, 0)
             except Stuck as exc:
                 err = str(exc)
-            except BaseException as exc:  # noqa: BLE001
+            except BaseException as exc:
                 err = describe(exc, limits)
                 if self.dead is not None:
                     err = self.dead
@@ -324,7 +326,7 @@ def run_single(job_fd: int, report_fd: int, out_fd: int, status_w: int, shared: 
             job = marshal.loads(read_frame(job_fd))
             try:
                 active = isolate.enter_run(job, shared, me)
-            except BaseException as exc:  # noqa: BLE001 - reported, never raised
+            except BaseException as exc:
                 err = "sandbox launcher failed: " + describe(exc, {"memory": 0, "nproc": 0})
                 write_frame(status_w, {"t": "fatal", "err": err, "infra": True})
                 os._exit(0)
@@ -346,8 +348,17 @@ def run_single(job_fd: int, report_fd: int, out_fd: int, status_w: int, shared: 
     judge(job, pid, job_fd, report_fd, req_w, resp_r, out_fd, 0, 0)
 
 
-def judge(job: dict[str, Any], pid: int, units_fd: int, report_fd: int, req_w: int, resp_r: int, out_fd: int,
-          stdin_fd: int, nonce: int) -> None:
+def judge(
+    job: dict[str, Any],
+    pid: int,
+    units_fd: int,
+    report_fd: int,
+    req_w: int,
+    resp_r: int,
+    out_fd: int,
+    stdin_fd: int,
+    nonce: int,
+) -> None:
     """J once W is forked: read the tests, give up everything, judge, end W. Never returns."""
     units = marshal.loads(read_frame(units_fd))
     judge_job = dict(job, uid=job.get("judge_uid"), workdir="/", guards=False)
@@ -365,14 +376,14 @@ def judge(job: dict[str, Any], pid: int, units_fd: int, report_fd: int, req_w: i
         obj["nonce"] = nonce
         data = dumps(obj).encode("ascii") + b"\n"
         while data:
-            data = data[os.write(report_fd, data):]
+            data = data[os.write(report_fd, data) :]
 
     try:
         judge.run(units, report)
     finally:
         try:
             sys.stdout.flush()
-        except BaseException:  # noqa: BLE001
+        except BaseException:
             pass
         os.close(req_w)  # W reads EOF and exits; if it does not, it dies with us (PDEATHSIG)
         if judge.dead is None:

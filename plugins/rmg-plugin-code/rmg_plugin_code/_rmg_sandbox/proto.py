@@ -223,7 +223,7 @@ def describe(exc: BaseException, limits: dict[str, Any]) -> str:
         return "SystemExit: the code called exit(%r)" % (exc.code,)
     try:
         text = str(exc)
-    except BaseException:  # noqa: BLE001 - a hostile __str__
+    except BaseException:
         text = "?"
     where = ""
     tb = exc.__traceback__

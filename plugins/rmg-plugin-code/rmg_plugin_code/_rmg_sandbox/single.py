@@ -65,8 +65,12 @@ def finish(pid: int, status_w: int, shared: dict[str, Any], reaper: int) -> None
         os.waitpid(pid, 0)  # only now: until here W's pid, and so its uid, could not be reused
         killed = ended.si_code in (os.CLD_KILLED, os.CLD_DUMPED)
         frame = {"t": "exit", "signal": ended.si_status if killed else 0, "code": 0 if killed else ended.si_status}
-    except Exception as exc:  # noqa: BLE001 - reported, never raised: the template must go on
-        frame = {"t": "fatal", "err": "sandbox clean-up failed: " + describe(exc, {"memory": 0, "nproc": 0}), "infra": True}
+    except Exception as exc:
+        frame = {
+            "t": "fatal",
+            "err": "sandbox clean-up failed: " + describe(exc, {"memory": 0, "nproc": 0}),
+            "infra": True,
+        }
     write_frame(status_w, frame)
     os.close(status_w)  # the host's "run over": nothing of it is left
 
@@ -85,7 +89,7 @@ def has_leftovers(reaper: int, uids: tuple[int, ...]) -> bool | None:
             status = read_file(b"/proc/%s/status" % child)
         except OSError:
             continue  # gone already
-        ids = status[status.find(b"\nUid:"):].split(b"\n", 2)[1].split()[1:]
+        ids = status[status.find(b"\nUid:") :].split(b"\n", 2)[1].split()[1:]
         if any(w in ids for w in wanted):
             return True
     return False

@@ -34,7 +34,7 @@ class Server:
     def send(self, obj: dict[str, Any]) -> None:
         data = dumps(obj).encode("ascii") + b"\n"
         while data:
-            data = data[os.write(self.resp_fd, data):]
+            data = data[os.write(self.resp_fd, data) :]
 
     def receive(self) -> Any:
         while b"\n" not in self.pending:
@@ -78,10 +78,12 @@ class Server:
                 value = timed(lambda: self.perform(op, namespace, request, args, kwargs), request.get("t") or 0)
                 reply["v"] = self.encode(value)
                 if op == "call":  # what the call did to mutable arguments (sorted in place...)
-                    changed = [[i, self.encode(a)] for i, a in enumerate(args[1:]) if type(a) in (list, dict, set, bytearray)]
+                    changed = [
+                        [i, self.encode(a)] for i, a in enumerate(args[1:]) if type(a) in (list, dict, set, bytearray)
+                    ]
                     if changed:
                         reply["m"] = changed
-            except BaseException as exc:  # noqa: BLE001 - the code's exception is the answer
+            except BaseException as exc:
                 if os.getpid() != me:
                     os._exit(0)
                 reply.pop("v", None)
@@ -93,8 +95,9 @@ class Server:
             except (ValueError, RecursionError):
                 self.send({"q": seq, "e": ["ValueError", "the value cannot be sent to the tests"]})
 
-    def perform(self, op: str, namespace: dict[str, Any], request: dict[str, Any], args: list[Any],
-                kwargs: dict[str, Any]) -> Any:
+    def perform(
+        self, op: str, namespace: dict[str, Any], request: dict[str, Any], args: list[Any], kwargs: dict[str, Any]
+    ) -> Any:
         if op == "get":
             name = request["n"]
             if name not in namespace:
@@ -169,13 +172,13 @@ def run(job: dict[str, Any], req_fd: int, resp_fd: int) -> None:
                 unit = compile(unit, "<test setup>", "exec", dont_inherit=True)
             exec(unit, namespace)
         failure = None
-    except BaseException as exc:  # noqa: BLE001
+    except BaseException as exc:
         failure = stage + describe(exc, limits)
     if os.getpid() != me:
         os._exit(0)
     try:
         sys.stdout.flush()
-    except BaseException:  # noqa: BLE001
+    except BaseException:
         pass
     if failure is not None:
         server.send({"q": 0, "ready": False, "err": failure})

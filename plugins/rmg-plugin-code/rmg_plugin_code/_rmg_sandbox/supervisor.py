@@ -16,8 +16,18 @@ import time
 from . import judge, worker
 from .isolate import kill_uid
 from .proto import (
-    JUDGE_OFFSET, KILLED, MAX_REPORTS, PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, SIGKILL, ReportReader, encode_frame, ending, prctl,
-    read_ready, write_all,
+    JUDGE_OFFSET,
+    KILLED,
+    MAX_REPORTS,
+    PR_SET_CHILD_SUBREAPER,
+    PR_SET_DUMPABLE,
+    SIGKILL,
+    ReportReader,
+    encode_frame,
+    ending,
+    prctl,
+    read_ready,
+    write_all,
 )
 
 TYPE_CHECKING = False
@@ -41,7 +51,7 @@ class Relay:
         self.left -= len(data)
         while data:
             try:
-                data = data[os.write(self.fd, data):]
+                data = data[os.write(self.fd, data) :]
             except OSError:  # the host is gone: nothing to forward to
                 break
         return not self.exceeded
@@ -93,7 +103,7 @@ def _supervise(job: dict[str, Any], results: Results, out_fd: int, active: dict[
             stdin_fd = os.open(job["workdir"], os.O_TMPFILE | os.O_RDWR, 0o600)
             data = text.encode("utf-8", "surrogateescape")
             while data:
-                data = data[os.write(stdin_fd, data):]
+                data = data[os.write(stdin_fd, data) :]
             os.lseek(stdin_fd, 0, 0)
             frame, output = run_unit(job, results, nonce, case, stdin_fd, deadline, relay)
             os.close(stdin_fd)
@@ -103,8 +113,11 @@ def _supervise(job: dict[str, Any], results: Results, out_fd: int, active: dict[
             err = frame.get("err")
             if err is not None and job.get("stop_first_failure"):
                 stopped = "an earlier test failed (all or nothing: the score cannot change)"
-            elif err is not None and job.get("stop_after_timeout") and (
-                    err == KILLED["test"] % limits or "TimeoutError: test exceeded" in err):
+            elif (
+                err is not None
+                and job.get("stop_after_timeout")
+                and (err == KILLED["test"] % limits or "TimeoutError: test exceeded" in err)
+            ):
                 stopped = "an earlier test exceeded its time limit"
             if job.get("stop_first_failure"):
                 results.flush()  # the host compares the output now: a wrong one ends the run
@@ -154,8 +167,9 @@ def has_children() -> bool:
         os.close(fd)
 
 
-def run_unit(job: dict[str, Any], results: Results, nonce: int, case: int | None, stdin_fd: int, deadline: float,
-             relay: Relay) -> tuple[dict[str, Any] | None, str]:
+def run_unit(
+    job: dict[str, Any], results: Results, nonce: int, case: int | None, stdin_fd: int, deadline: float, relay: Relay
+) -> tuple[dict[str, Any] | None, str]:
     """Fork W, relay or collect its reports, enforce the time and output limits, describe how it
     ended. `case` is the stdin/stdout case index (its stdout is captured), None otherwise."""
     limits = job["limits"]

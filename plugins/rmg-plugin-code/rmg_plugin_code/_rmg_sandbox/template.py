@@ -22,7 +22,15 @@ import sys
 
 from . import isolate, single
 from .proto import (
-    JUDGE_OFFSET, PR_SET_PDEATHSIG, SIGKILL, UID_BASE, describe, host_pid, prctl, privileged, read_frame,
+    JUDGE_OFFSET,
+    PR_SET_PDEATHSIG,
+    SIGKILL,
+    UID_BASE,
+    describe,
+    host_pid,
+    prctl,
+    privileged,
+    read_frame,
     write_frame,
 )
 from .supervisor import supervise
@@ -35,8 +43,25 @@ if TYPE_CHECKING:
 # ~25 ms): the template imports them once, every run gets them for free. Not `random`: its
 # at-fork reseed would run in every fork (~0.1 ms a run), more than the few solutions that
 # import it pay for the import.
-PRELOAD = ("typing", "collections", "math", "re", "itertools", "functools", "heapq", "bisect", "string",
-           "fractions", "decimal", "copy", "json", "resource", "_signal", "select", "time")
+PRELOAD = (
+    "typing",
+    "collections",
+    "math",
+    "re",
+    "itertools",
+    "functools",
+    "heapq",
+    "bisect",
+    "string",
+    "fractions",
+    "decimal",
+    "copy",
+    "json",
+    "resource",
+    "_signal",
+    "select",
+    "time",
+)
 SINGLE = (b"one", b"jud")  # requests for a run without a supervisor (see `serve`)
 ALIVE_FD = -1  # the template's end of its PID 1's lifeline, when it made a PID namespace
 REAPER = 0  # that PID 1's host pid
@@ -77,7 +102,7 @@ def launch(job: dict[str, Any], result_fd: int, out_fd: int) -> None:
                     job["judge_uid"] = uid + JUDGE_OFFSET
             active.pop("hidden", None)
             supervise(job, result_fd, out_fd, active)
-        except BaseException as exc:  # noqa: BLE001 - reported, never raised
+        except BaseException as exc:
             err = "sandbox supervisor failed: %s" % describe(exc, job["limits"])
             write_frame(result_fd, {"t": "fatal", "err": err, "infra": True})
         os._exit(0)
@@ -177,9 +202,11 @@ def run_shared(job: dict[str, Any], result_fd: int, out_fd: int, shared: dict[st
     active = isolate.enter_run(job, shared)
     try:
         supervise(job, result_fd, out_fd, active)
-    except BaseException as exc:  # noqa: BLE001 - reported, never raised
-        write_frame(result_fd, {"t": "fatal", "err": "sandbox supervisor failed: %s" % describe(exc, job["limits"]),
-                                "infra": True})
+    except BaseException as exc:
+        write_frame(
+            result_fd,
+            {"t": "fatal", "err": "sandbox supervisor failed: %s" % describe(exc, job["limits"]), "infra": True},
+        )
         isolate.kill_uid(job["uid"])
         isolate.kill_uid(job["judge_uid"])
     isolate.clean_run(job["uid"], shared)
@@ -200,7 +227,7 @@ def warm_up() -> None:
     """Pay first-use costs once here rather than in every run, where each would also copy the
     pages it writes: ctypes resolves a libc function on first access, and the first compile()
     of a process sets up more than later ones (~50 fewer pages copied by a run that compiles)."""
-    exec(compile(WARM_UP, "<warm-up>", "exec", dont_inherit=True), {})  # noqa: S102 - our own constant
+    exec(compile(WARM_UP, "<warm-up>", "exec", dont_inherit=True), {})
     c = isolate.libc()
     for name in ("prctl", "mount", "umount2", "unshare", "shmctl", "msgctl", "semctl", "capset"):
         getattr(c, name)
@@ -332,7 +359,7 @@ def _start(sock_fd: int, message: bytes, fds: list[int], shared: dict[str, Any] 
                 run_shared(job, fds[1], fds[2], shared)
             else:
                 launch(job, fds[1], fds[2])
-    except BaseException as exc:  # noqa: BLE001 - reported, never raised
+    except BaseException as exc:
         err = "sandbox launcher failed: " + describe(exc, {"memory": 0, "nproc": 0})
         write_frame(status_w, {"t": "fatal", "err": err, "infra": True})
     finally:

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from collections.abc import Callable
+    from typing import Any
 
 BIG_INT_BITS = 13000  # ints beyond ~4000 digits travel as hex (json's int parsing limit)
 MAX_DEPTH = 200

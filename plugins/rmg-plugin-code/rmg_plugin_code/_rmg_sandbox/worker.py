@@ -17,7 +17,8 @@ from .proto import PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG, SIGKILL, describe, lib
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from collections.abc import Callable
+    from typing import Any
 
 
 # The template's environment, which the host scrubbed as it does a run's: a run's usually differs
@@ -149,7 +150,7 @@ def run_worker(job: dict[str, Any], report_fd: int, nonce: int, case: int | None
         failure = None
     except SystemExit as exc:
         failure = None if (mode == "stdio" and exc.code in (None, 0)) else describe(exc, limits)
-    except BaseException as exc:  # noqa: BLE001
+    except BaseException as exc:
         failure = describe(exc, limits)
     if os.getpid() != me:
         os._exit(0)
@@ -183,7 +184,7 @@ def _timer(test_timeout: float) -> Callable[..., Any]:
         _signal.signal(_signal.SIGALRM, on_alarm)
         timer = _signal.setitimer
         real = _signal.ITIMER_REAL
-    except Exception:  # noqa: BLE001
+    except Exception:
         timer = None
 
     def timed(func: Callable[[], Any], seconds: float | None = None, message: str | None = None) -> Any:
@@ -203,7 +204,7 @@ def _timer(test_timeout: float) -> Callable[..., Any]:
 def _flush() -> None:
     try:
         sys.stdout.flush()
-    except BaseException:  # noqa: BLE001
+    except BaseException:
         pass
 
 
@@ -213,11 +214,12 @@ def _run_asserts(job: dict[str, Any], namespace: dict[str, Any], timed: Any, rep
         try:
             unit = source
             if isinstance(source, str):
-                unit = compile(source, "<test %d>" % index if kind == "test" else "<test setup>", "exec",
-                               dont_inherit=True)  # not this module's __future__ flags
+                unit = compile(
+                    source, "<test %d>" % index if kind == "test" else "<test setup>", "exec", dont_inherit=True
+                )  # not this module's __future__ flags
             timed(lambda: exec(unit, namespace))
             err = None
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             err = describe(exc, limits)
         if os.getpid() != me:
             os._exit(0)
@@ -235,7 +237,7 @@ def _run_calls(job: dict[str, Any], namespace: dict[str, Any], timed: Any, repor
     if not callable(target) and callable(namespace.get("Solution")):
         try:
             target = getattr(namespace["Solution"](), fn_name, None)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             report({"t": "setup", "err": "Solution() failed: " + describe(exc, limits)})
             os._exit(0)
     if not callable(target):
@@ -258,7 +260,7 @@ def _run_calls(job: dict[str, Any], namespace: dict[str, Any], timed: Any, repor
             message = "the total time limit of %gs was exceeded" % limits["wall"] if capped else None
             value = plain(timed(lambda: target(*args, **kwargs), min(limits["test"] or left, left), message))
             err = None
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             value, err = None, describe(exc, limits)
             timed_out = isinstance(exc, TimeoutError) and "time limit" in err
         if os.getpid() != me:
@@ -285,7 +287,7 @@ def plain(value: Any, depth: int = 0) -> Any:
         items = [plain(v, depth + 1) for v in value]
         try:
             return {"__set__": sorted(items, key=repr)}
-        except BaseException:  # noqa: BLE001
+        except BaseException:
             return {"__set__": items}
     if isinstance(value, dict):
         return {"__dict__": [[plain(k, depth + 1), plain(v, depth + 1)] for k, v in value.items()]}
@@ -293,5 +295,5 @@ def plain(value: Any, depth: int = 0) -> Any:
         return {"__bytes__": value[:100000].decode("latin-1")}
     try:
         return {"__repr__": repr(value)[:10000]}
-    except BaseException:  # noqa: BLE001
+    except BaseException:
         return {"__repr__": "<unrepresentable>"}
