@@ -8,9 +8,10 @@ request's work when its client goes away.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from importlib import resources
-from typing import Any, AsyncIterator, Awaitable
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -60,10 +61,14 @@ def _error(status: int, detail: str, headers: dict[str, str] | None = None) -> J
     return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
 
-async def _score(service: RewardService, request: Request, reward: str, rows: list[Any]) -> list[ScoredSample] | JSONResponse:
+async def _score(
+    service: RewardService, request: Request, reward: str, rows: list[Any]
+) -> list[ScoredSample] | JSONResponse:
     limit = service.config.max_batch
     if len(rows) > limit:
-        return _error(422, f"batch of {len(rows)} rows exceeds the server's limit of {limit} rows per request (--max-batch)")
+        return _error(
+            422, f"batch of {len(rows)} rows exceeds the server's limit of {limit} rows per request (--max-batch)"
+        )
     if not rows:
         return []
     try:
@@ -119,7 +124,11 @@ def create_app(config: ServerConfig, service: RewardService | None = None) -> Fa
             "rewards": service.describe(),
             "allow_any_spec": config.allow_any_spec,
             "openrlhf_reward": config.openrlhf_reward,
-            "limits": {"max_batch": config.max_batch, "max_body_bytes": config.max_body_bytes, "max_queue": config.max_queue},
+            "limits": {
+                "max_batch": config.max_batch,
+                "max_body_bytes": config.max_body_bytes,
+                "max_queue": config.max_queue,
+            },
         }
 
     @app.post(
@@ -137,7 +146,7 @@ def create_app(config: ServerConfig, service: RewardService | None = None) -> Fa
         scored = await _score(service, request, body.reward, body.rows)
         if isinstance(scored, Response):
             return scored
-        return JSONResponse({"reward": body.reward, "results": [scored_to_json(s) for s in scored]})
+        return JSONResponse({"reward": body.reward, "results": [scored_to_json(s, row) for s, row in zip(scored, body.rows)]})
 
     @app.post(
         "/get_reward",

@@ -31,9 +31,14 @@ class Metrics:
         self.queue_depth = Gauge("rmg_queue_depth", "Rows admitted and not yet scored", registry=r)
         self.queue_limit = Gauge("rmg_queue_limit", "Rows that may be admitted at once", registry=r)
         self.rejected = Counter("rmg_rejected_rows", "Rows refused with 429 (queue full)", registry=r)
-        self.cancelled = Counter("rmg_cancelled_rows", "Rows whose client went away before they were scored", registry=r)
+        self.cancelled = Counter(
+            "rmg_cancelled_rows", "Rows whose client went away before they were scored", registry=r
+        )
         self.pool_restarts = Counter(
-            "rmg_pool_restarts", "Worker processes replaced (killed on timeout, crashed or killed)", ["reward"], registry=r
+            "rmg_pool_restarts",
+            "Worker processes replaced (killed on timeout, crashed or killed)",
+            ["reward"],
+            registry=r,
         )
         self.workers = Gauge("rmg_pool_workers", "Live worker processes by reward", ["reward"], registry=r)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hmac
 import json
 import time
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from .metrics import Metrics
 

@@ -69,9 +69,7 @@ class Served:
                     "kind": reward.kind.value,
                     "description": type(reward).summary(),
                     "params": reward.model_dump(mode="json", by_alias=True),
-                    "parameters": [
-                        {**p, "default": _jsonable(p["default"])} for p in type(reward).parameters()
-                    ],
+                    "parameters": [{**p, "default": _jsonable(p["default"])} for p in type(reward).parameters()],
                 }
             )
         return {"name": self.name, "spec": self.spec, "rewards": leaves}
@@ -98,7 +96,9 @@ class RewardService:
 
     # -- lifecycle -------------------------------------------------------------------------------
     def _runner(self, spec: str) -> Runner:
-        return Runner(spec, workers=self.config.workers, timeout=self.config.timeout, concurrency=self.config.concurrency)
+        return Runner(
+            spec, workers=self.config.workers, timeout=self.config.timeout, concurrency=self.config.concurrency
+        )
 
     def build(self) -> None:
         """Parse every served spec (a bad one stops the start, naming it) and start the pools."""
@@ -246,10 +246,14 @@ def _to_sample(row: Any) -> Any:
         return exc
 
 
-def scored_to_json(scored: ScoredSample) -> dict[str, Any]:
+def scored_to_json(scored: ScoredSample, row: Any = None) -> dict[str, Any]:
+    """One row's entry in a /v1/score response; the row's own id even when the row was unreadable."""
+    row_id = scored.sample.id
+    if row_id is None and isinstance(row, dict) and isinstance(row.get("id"), (str, int)):
+        row_id = row["id"]
     out: dict[str, Any] = {
         "index": scored.index,
-        "id": scored.sample.id,
+        "id": row_id,
         "results": [result_to_json(r) for r in scored.results],
     }
     if len(scored.results) > 1:
