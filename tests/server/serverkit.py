@@ -31,12 +31,13 @@ class Server:
         return self.log.read_text(errors="replace")
 
     def worker_pids(self) -> list[int]:
-        """The server's child processes (its pool workers), read from /proc."""
+        """The server's child processes (its pool workers), oldest first, read from /proc."""
         pids: list[int] = []
         for task in Path(f"/proc/{self.proc.pid}/task").iterdir():
             children = (task / "children").read_text().split()
             pids.extend(int(p) for p in children)
-        return pids
+        # Field 22 of /proc/PID/stat is the start time: pools start in --reward order.
+        return sorted(pids, key=lambda pid: int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]))
 
     def stop(self) -> int:
         if self.proc.poll() is None:
