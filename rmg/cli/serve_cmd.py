@@ -43,10 +43,22 @@ def parse_reward_option(item: str) -> tuple[str, str]:
 @click.option("--max-queue", type=int, default=4096, show_default=True, help="Rows in flight (beyond: 429).")
 @click.option("--max-body", type=int, default=16 * 1024 * 1024, show_default=True, help="Request bytes (beyond: 413).")
 @click.option("--openrlhf-reward", default=None, help="Served name /get_reward scores with (default: the first).")
-@click.option("--ray", "ray_address", is_flag=False, flag_value="auto", default=None, metavar="[ADDRESS]",
-              help="Serve as a Ray Serve deployment (on ADDRESS, or a local Ray when omitted).")
+@click.option(
+    "--ray",
+    "ray_address",
+    is_flag=False,
+    flag_value="auto",
+    default=None,
+    metavar="[ADDRESS]",
+    help="Serve as a Ray Serve deployment (on ADDRESS, or a local Ray when omitted).",
+)
 @click.option("--replicas", type=int, default=1, show_default=True, help="Ray Serve replicas (with --ray).")
-@click.option("--log-level", default="info", show_default=True, type=click.Choice(["critical", "error", "warning", "info", "debug"]))
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+)
 def serve_command(**options: Any) -> None:
     """Serve rewards over HTTP: POST /v1/score, POST /get_reward (OpenRLHF), GET /v1/rewards,
     /health, /ready, /metrics, the OpenAPI docs at /docs and a playground page at /.

@@ -146,7 +146,9 @@ def create_app(config: ServerConfig, service: RewardService | None = None) -> Fa
         scored = await _score(service, request, body.reward, body.rows)
         if isinstance(scored, Response):
             return scored
-        return JSONResponse({"reward": body.reward, "results": [scored_to_json(s, row) for s, row in zip(scored, body.rows)]})
+        return JSONResponse(
+            {"reward": body.reward, "results": [scored_to_json(s, row) for s, row in zip(scored, body.rows)]}
+        )
 
     @app.post(
         "/get_reward",

@@ -76,7 +76,12 @@ class BatchedService(RewardService):
         return out
 
 
-@serve.deployment(ray_actor_options={"num_cpus": 0})  # the pool's worker processes use the CPUs
+# num_cpus 0: the replica's pool processes use the CPUs. max_ongoing_requests: enough requests in a
+# replica at once to fill a batch (Ray Serve's default of 5 would cap batches at 5); admission
+# control (429) still bounds the rows in flight.
+@serve.deployment(
+    ray_actor_options={"num_cpus": 0}, max_ongoing_requests=4 * MAX_BATCH_REQUESTS, graceful_shutdown_timeout_s=60
+)
 class RewardDeployment:
     def __init__(self, config: ServerConfig) -> None:
         from .app import create_app
@@ -108,16 +113,17 @@ def build_app(config: ServerConfig, replicas: int = 1) -> Any:
 
 
 def run_ray(config: ServerConfig, *, address: str, replicas: int) -> None:
-    """Start (or join) Ray, serve the deployment on config.host:port, block until SIGINT/SIGTERM."""
+    """Start (or join) Ray, serve the deployment on config.host:port, block until SIGINT / SIGTERM
+    (Ray installs its own SIGTERM handler in some versions: the process then exits with 15)."""
     import ray
 
     ray.init(address=None if address == "auto" else address, ignore_reinit_error=True)
+    stop = threading.Event()  # set before serve.run: a signal during start-up still stops cleanly
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
     serve.start(http_options={"host": config.host, "port": config.port})
     serve.run(build_app(config, replicas), name="rmg", route_prefix="/")
     print(f"rmg serve (Ray Serve, {replicas} replica(s)) on http://{config.host}:{config.port}", flush=True)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
     stop.wait()
     serve.shutdown()
     ray.shutdown()

@@ -5,8 +5,8 @@ into runner passes (request batching); two replicas serve."""
 from __future__ import annotations
 
 import concurrent.futures
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
