@@ -258,11 +258,15 @@ def write(rows: list, faults: list, args: argparse.Namespace) -> None:
     lines = [
         "# Reward service throughput: `rmg serve` vs a hand-written FastAPI endpoint",
         "",
-        f"Command: `.venv/bin/python bench/bench_server.py --duration {args.duration:g}` — {now}, {platform.machine()}, "
-        f"{os.cpu_count()} cores (shared; load average {load_avg:.1f} at the end), Python {platform.python_version()}.",
+        (
+            f"Command: `.venv/bin/python bench/bench_server.py --duration {args.duration:g}` — {now}, {platform.machine()}, "
+            f"{os.cpu_count()} cores (shared; load average {load_avg:.1f} at the end), Python {platform.python_version()}."
+        ),
         "",
-        "Reward: `general.exact_match` (a rule reward). Both servers and the load generator share the 2 cores; "
-        "the load generator is a separate process (aiohttp, closed loop, fixed duration per cell).",
+        (
+            "Reward: `general.exact_match` (a rule reward). Both servers and the load generator share the 2 cores; "
+            "the load generator is a separate process (aiohttp, closed loop, fixed duration per cell)."
+        ),
         "",
         "| server | concurrency | rows/request | scores/s | p50 ms | p99 ms | failed requests |",
         "|---|---|---|---|---|---|---|",
