@@ -72,7 +72,7 @@ def test_readme_server_blocks_run_as_written(tmp_path: Path) -> None:
     assert json.loads(out[4])["rewards"] == [1.0]
     # 1 pointwise + 2 of the pair + 1 through /get_reward
     assert 'rmg_scores_total{reward="em",status="ok"} 4.0' in out[5]
-    assert out[6].startswith('{"openapi"')
+    assert "'/get_reward'" in out[6] and "'/v1/score'" in out[6]
 
     # The API-key block: the key file, a server on 0.0.0.0, a keyed request (and an unkeyed one refused).
     make_key, serve_keyed, keyed_curl = keyed
