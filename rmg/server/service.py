@@ -148,6 +148,7 @@ class RewardService:
                 self.check_pool(served)
 
     def check_pool(self, served: Served) -> None:
+        self.heal(served)
         pids = _worker_pids(served.runner)
         if pids is None:
             return
@@ -157,6 +158,25 @@ class RewardService:
                 self.metrics.pool_restarts.labels(served.name).inc(gone)
         served.pids = pids
         self.metrics.workers.labels(served.name).set(len(pids))
+
+    def heal(self, served: Served) -> bool:
+        """Replace a broken pool; True if one was replaced.
+
+        pebble marks its whole pool broken when a worker dies while running no task (e.g. an idle
+        worker killed from outside): its queued tasks fail (the runner turns that into `error`
+        results) and every later schedule raises. The runner starts a new pool on next use once
+        its pool is unset, so this swaps the broken one out and stops it off the event loop.
+        """
+        runner = served.runner
+        with runner._pool_lock:
+            pool = runner._pool
+            if pool is None or pool.active:
+                return False
+            runner._pool = None
+        threading.Thread(target=_stop_pool, args=(pool,), name="rmg-stop-broken-pool", daemon=True).start()
+        self.metrics.pool_restarts.labels(served.name).inc(max(len(served.pids), 1))
+        served.pids = set()
+        return True
 
     # -- what is served --------------------------------------------------------------------------
     def describe(self) -> list[dict[str, Any]]:
@@ -217,19 +237,23 @@ class RewardService:
         served = self.resolve(reward)
         self.admit(len(rows))
         served.users += 1
-        done = 0
         started = time.perf_counter()
         try:
-            out: list[ScoredSample] = []
-            async for scored in served.runner.astream(_to_sample(row) for row in rows):
-                out.append(scored)
+            for attempt in range(2):
+                self.heal(served)
+                try:
+                    out = [scored async for scored in served.runner.astream(_to_sample(row) for row in rows)]
+                    break
+                except RuntimeError:  # the pool broke while this batch was being scheduled
+                    if attempt or not self.heal(served):
+                        raise
+            for scored in out:
                 for result in scored.results:
                     self.metrics.scores.labels(served.name, result.status.value).inc()
-            done = len(out)
             self.metrics.sample_latency.labels(served.name).observe(time.perf_counter() - started)
             return out
         except asyncio.CancelledError:
-            self.metrics.cancelled.inc(len(rows) - done)
+            self.metrics.cancelled.inc(len(rows))
             raise
         finally:
             served.users -= 1
@@ -260,6 +284,14 @@ def scored_to_json(scored: ScoredSample, row: Any = None) -> dict[str, Any]:
         out["ranking"] = scored.ranking
         out["best"] = scored.best
     return out
+
+
+def _stop_pool(pool: Any) -> None:
+    try:
+        pool.stop()
+        pool.join(10)
+    except Exception:  # noqa: BLE001 - a broken pool may fail to stop cleanly; its workers are gone
+        pass
 
 
 def _worker_pids(runner: Runner) -> set[int] | None:

@@ -119,3 +119,20 @@ def test_sigterm_drains_requests_in_flight_then_exits(start_server: StartServer)
     assert [r["results"][0]["score"] for r in out["response"].json()["results"]] == [0.05, 0.05]
     # uvicorn re-raises the SIGTERM once drained, so the exit status says how it was stopped.
     assert server.proc.wait(30) in (0, -signal.SIGTERM)
+
+
+def test_an_idle_worker_killed_from_outside_is_replaced_and_scoring_goes_on(start_server: StartServer) -> None:
+    """pebble declares its pool broken when a worker dies running nothing; the server swaps the pool."""
+    server = start_server("--reward", "em=general.exact_match", "--workers", "2")
+    payload = {"reward": "em", "rows": [{"response": "a", "reference": "a"}] * 4}
+    with server.client() as client:
+        assert client.post("/v1/score", json=payload).status_code == 200
+        idle = server.worker_pids()
+        os.kill(idle[0], signal.SIGKILL)
+        time.sleep(1.0)  # the pool notices; the watcher replaces it
+        for _ in range(3):
+            r = client.post("/v1/score", json=payload)
+            assert r.status_code == 200, r.text
+            assert [item["results"][0]["status"] for item in r.json()["results"]] == ["ok"] * 4
+        assert metric(client.get("/metrics").text, "rmg_pool_restarts_total", reward="em") >= 1
+        assert idle[0] not in server.worker_pids()
