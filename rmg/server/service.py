@@ -290,7 +290,7 @@ def _stop_pool(pool: Any) -> None:
     try:
         pool.stop()
         pool.join(10)
-    except Exception:  # noqa: BLE001 - a broken pool may fail to stop cleanly; its workers are gone
+    except Exception:  # noqa: BLE001, S110 - a broken pool may fail to stop cleanly; its workers are gone
         pass
 
 
