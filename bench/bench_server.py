@@ -116,12 +116,45 @@ async def load(url: str, kind: str, concurrency: int, duration: float, batch: in
 
 
 def run_load(
-    url: str, kind: str, concurrency: int, duration: float, batch: int = 1, special: str = "", rate: float = 0.0
+    url: str,
+    kind: str,
+    concurrency: int,
+    duration: float,
+    batch: int = 1,
+    special: str = "",
+    rate: float = 0.0,
+    kill_every: float | None = None,
+    kill_every_pid: int = 0,
 ) -> dict:
     args = [sys.executable, __file__, "--load", url, "--kind", kind, "--concurrency", str(concurrency),
             "--duration", str(duration), "--batch", str(batch), "--special", special, "--rate", str(rate)]  # fmt: skip
-    out = subprocess.run(args, capture_output=True, text=True, timeout=duration + 120, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    if kill_every is None:
+        out = subprocess.run(args, capture_output=True, text=True, timeout=duration + 120, check=True)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+    # Kill one of the server's pool workers (chosen at random) every `kill_every` seconds meanwhile.
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    rng, kills = random.Random(11), 0
+    while proc.poll() is None:
+        time.sleep(kill_every)
+        children = _children(kill_every_pid)
+        if children and proc.poll() is None:
+            try:
+                os.kill(rng.choice(children), signal.SIGKILL)
+                kills += 1
+            except ProcessLookupError:
+                pass
+    result = json.loads(proc.stdout.read().strip().splitlines()[-1])
+    return {**result, "kills": kills}
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            out.extend(int(p) for p in (task / "children").read_text().split())
+        except OSError:
+            pass
+    return out
 
 
 # -- orchestration ---------------------------------------------------------------------------------
@@ -238,6 +271,14 @@ def main(argv: list[str]) -> int:
             stop(server)
         faults.append((f"rmg serve, {label}", result))
         print(label, result, flush=True)
+    port = free_port()
+    server = rmg_server(port, "general.exact_match", env)
+    try:
+        result = run_load(f"http://127.0.0.1:{port}/v1/score", "rmg", 64, d, kill_every=1.0, kill_every_pid=server.pid)
+    finally:
+        stop(server)
+    faults.append((f"rmg serve, a worker SIGKILLed every second ({result['kills']} kills)", result))
+    print("kills", result, flush=True)
     plain_port = free_port()
     plain = start([sys.executable, __file__, "--plain-server", str(plain_port), "--reward", "testkit.sleepy"],
                   f"http://127.0.0.1:{plain_port}/docs", env)  # fmt: skip
