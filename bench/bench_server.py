@@ -89,7 +89,7 @@ async def load(url: str, kind: str, concurrency: int, duration: float, batch: in
                         counts["failed"] += 1
                         counts["lost"] += len(rows)
                         continue
-            except (aiohttp.ClientError, asyncio.TimeoutError):
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):  # ValueError: a non-JSON body
                 counts["failed"] += 1
                 counts["lost"] += len(rows)
                 continue

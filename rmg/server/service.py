@@ -24,7 +24,7 @@ from rmg.core.compose import iter_leaves
 from rmg.core.dataset import result_to_json, row_to_sample
 from rmg.core.reward import Kind
 from rmg.core.runner import Runner
-from rmg.core.schema import ScoredSample
+from rmg.core.schema import RewardResult, RewardStatus, Sample, ScoredSample
 
 from .config import ServerConfig
 from .metrics import Metrics
@@ -211,6 +211,31 @@ class RewardService:
         return served
 
     # -- scoring ---------------------------------------------------------------------------------
+    async def _score_guarded(self, served: Served, rows: list[Any]) -> list[ScoredSample]:
+        """Score rows so that every row gets a result, whatever happens to the pool.
+
+        A pool that breaks (pebble raises on schedule) is swapped and the batch scored again; a row
+        pebble never answers (a worker that died between taking a task and starting it) is given
+        a `timeout` result once the batch's deadline passes, so no request waits forever.
+        """
+        for _attempt in range(3):
+            self.heal(served)
+            out: list[ScoredSample] = []
+
+            async def collect(out: list[ScoredSample] = out) -> None:
+                async for scored in served.runner.astream(_to_sample(row) for row in rows):
+                    out.append(scored)
+
+            try:
+                await asyncio.wait_for(collect(), _deadline(served.runner))
+                return out
+            except asyncio.TimeoutError:
+                message = f"no result within the batch deadline of {_deadline(served.runner):g}s (a lost pool task)"
+                return out + _failed_rows(rows, len(out), RewardStatus.timeout, message)
+            except RuntimeError:  # the pool broke while this batch was being scheduled: swap, retry
+                continue
+        return _failed_rows(rows, 0, RewardStatus.error, "the worker pool failed three times in a row")
+
     def admit(self, rows: int) -> None:
         with self._lock:
             if self.in_flight + rows > self.config.max_queue:
@@ -239,14 +264,7 @@ class RewardService:
         served.users += 1
         started = time.perf_counter()
         try:
-            for attempt in range(2):
-                self.heal(served)
-                try:
-                    out = [scored async for scored in served.runner.astream(_to_sample(row) for row in rows)]
-                    break
-                except RuntimeError:  # the pool broke while this batch was being scheduled
-                    if attempt or not self.heal(served):
-                        raise
+            out = await self._score_guarded(served, rows)
             for scored in out:
                 for result in scored.results:
                     self.metrics.scores.labels(served.name, result.status.value).inc()
@@ -258,6 +276,22 @@ class RewardService:
         finally:
             served.users -= 1
             self.release(len(rows))
+
+
+def _deadline(runner: Runner) -> float:
+    """How long a batch may take at most: twice the longest budget of its rewards, plus 30 s of queue."""
+    budget = runner.model_timeout if any(leaf.reward.kind is Kind.model for leaf in runner.leaves) else runner.timeout
+    return 2 * budget + 30
+
+
+def _failed_rows(rows: list[Any], start: int, status: RewardStatus, message: str) -> list[ScoredSample]:
+    out = []
+    for index in range(start, len(rows)):
+        parsed = _to_sample(rows[index])
+        n = max(len(parsed.candidates), 1) if isinstance(parsed, Sample) else 1
+        sample = parsed if isinstance(parsed, Sample) else Sample()
+        out.append(ScoredSample(index=index, sample=sample, results=[RewardResult.failure(status, message)] * n))
+    return out
 
 
 def _to_sample(row: Any) -> Any:
