@@ -18,6 +18,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from rmg.core.compose import iter_leaves
@@ -25,6 +26,7 @@ from rmg.core.dataset import result_to_json, row_to_sample
 from rmg.core.reward import Kind
 from rmg.core.runner import Runner
 from rmg.core.schema import RewardResult, RewardStatus, Sample, ScoredSample
+from rmg.core.spec import SpecError
 
 from .config import ServerConfig
 from .metrics import Metrics
@@ -197,6 +199,12 @@ class RewardService:
             if served is not None:
                 self.adhoc.move_to_end(reward)
                 return served
+        text = reward.strip()
+        if "\n" not in text and text.endswith((".yaml", ".yml", ".json")) and ("/" in text or Path(text).exists()):
+            # The spec parser reads a spec file by path; over HTTP that would read the server's files.
+            raise SpecError(
+                "spec files are not read over HTTP: send the spec itself (a name, an expression, YAML or JSON)"
+            )
         runner = self._runner(reward)  # SpecError / RegistryError: the caller's 422
         with self._lock:
             if reward in self.adhoc:  # built twice by two requests at once: keep one

@@ -141,6 +141,12 @@ def test_only_served_names_unless_allow_any_spec(server: Server, start_server: S
         assert r.status_code == 200 and r.json()["results"][0]["results"][0]["status"] == "ok"
         r = client.post("/v1/score", json={"reward": "no.such_reward", "rows": rows})
         assert r.status_code == 422 and "unknown reward 'no.such_reward'" in r.json()["detail"]
+        # A spec naming a file on the server is refused: specs travel as text, never as server paths.
+        for path in ("/etc/hosts.json", "../../pyproject.yaml"):
+            r = client.post("/v1/score", json={"reward": path, "rows": rows})
+            assert r.status_code == 422 and "spec files are not read over HTTP" in r.json()["detail"]
+        r = client.post("/v1/score", json={"reward": '{"reward": "general.exact_match"}', "rows": rows})
+        assert r.status_code == 200 and r.json()["results"][0]["results"][0]["status"] == "ok"
 
 
 def test_api_key_refused_and_accepted(start_server: StartServer, tmp_path: Path) -> None:
