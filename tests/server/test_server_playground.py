@@ -1,12 +1,14 @@
 """The playground page at `/` in headless Chromium (Debian's `chromium`, `make browser`), driven over
 the DevTools protocol: it lists the served rewards, scores a prompt's responses through the real
-server and shows each score, status and reason; a failed response shows its status and error."""
+server and shows each score, status and reason (an LLM judge's critique, from a scripted
+OpenAI-compatible server); a failed response shows its status and error."""
 
 from __future__ import annotations
 
 import contextlib
 import itertools
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -19,6 +21,8 @@ from typing import Any
 import pytest
 from serverkit import Server, StartServer
 from websockets.sync.client import connect
+
+from rmg.testing import ScriptedLLMServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed (make browser)")
@@ -81,9 +85,26 @@ class Page:
 
 
 @pytest.fixture(scope="module")
-def server(start_server: StartServer) -> Server:
+def judge_llm() -> Iterator[ScriptedLLMServer]:
+    """The judge's model: a scripted OpenAI-compatible server whose critique names the response."""
+
+    def answer(request: dict[str, Any]) -> str:
+        prompt = next(m["content"] for m in request["messages"] if m["role"] == "user")
+        shown = re.search(r"\[Response\]\n(.*?)\n\[End of response\]", prompt, re.DOTALL).group(1)
+        return json.dumps({"critique": f"The response {shown!r} states the product correctly.", "score": 10})
+
+    with ScriptedLLMServer(answer) as llm:
+        yield llm
+
+
+@pytest.fixture(scope="module")
+def server(start_server: StartServer, judge_llm: ScriptedLLMServer) -> Server:
+    critic = {"reward": "judge", "params": {"model": "scripted-judge", "base_url": judge_llm.base_url,
+              "principles": ["Correctness: the arithmetic is right"], "cache": False, "max_retries": 0}}  # fmt: skip
     return start_server(
-        "--reward", "em=general.exact_match", "--reward", "sleepy=testkit.sleepy", "--workers", "2", "--timeout", "1"
+        "--reward", "em=general.exact_match", "--reward", "sleepy=testkit.sleepy",
+        "--reward", f"critic={json.dumps(critic)}", "--workers", "2", "--timeout", "3",
+        env={"OPENAI_API_KEY": "scripted"},
     )  # fmt: skip
 
 
@@ -113,7 +134,7 @@ def fill_and_score(page: Page, reward: str, responses: str, reference: str) -> l
 
 def test_playground_lists_rewards_and_scores_responses(page: Page) -> None:
     options = page.wait_for("[...document.querySelectorAll('#reward option')].map(o => o.value).join(',')")
-    assert options == "em,sleepy"
+    assert options == "em,sleepy,critic"
     rows = fill_and_score(page, "em", "42\n---\n41", "42")
     assert [row[:3] for row in rows] == [["1", "1.0000", "ok"], ["2", "0.0000", "ok"]]
     assert "matches the reference" in rows[0][3]
@@ -123,6 +144,12 @@ def test_playground_shows_a_failed_status_and_its_error(page: Page) -> None:
     # One prompt's responses are scored together: a hang fails the group, each with its status.
     rows = fill_and_score(page, "sleepy", "sleep\n---\nfine", "")
     assert [row[2] for row in rows] == ["timeout", "timeout"]
-    assert "exceeded its 1s budget" in rows[0][3]
+    assert "exceeded its 3s budget" in rows[0][3]
     rows = fill_and_score(page, "sleepy", "fine", "")
     assert [row[1:3] for row in rows] == [["1.0000", "ok"]]
+
+
+def test_playground_shows_the_judge_critique(page: Page) -> None:
+    rows = fill_and_score(page, "critic", "The answer is 42.", "")
+    assert [row[1:3] for row in rows] == [["1.0000", "ok"]]
+    assert "The response 'The answer is 42.' states the product correctly." in rows[0][3]
