@@ -76,6 +76,8 @@ def serve_command(**options: Any) -> None:
         api_key = read_api_key(options["api_key_file"]) if options["api_key_file"] else None
         if api_key is None and os.environ.get("RMG_API_KEY", "").strip():
             api_key = os.environ["RMG_API_KEY"].strip()
+            if len(api_key) < 16:
+                raise ConfigError(f"RMG_API_KEY is {len(api_key)} characters; use at least 16")
         config = ServerConfig(
             rewards=dict(parse_reward_option(item) for item in options["rewards"]),
             host=options["host"],

@@ -26,7 +26,7 @@ class Metrics:
         )
         self.scores = Counter("rmg_scores", "Scored candidates by reward and status", ["reward", "status"], registry=r)
         self.sample_latency = Histogram(
-            "rmg_sample_seconds", "Time to score one row, by reward", ["reward"], buckets=_BUCKETS, registry=r
+            "rmg_batch_seconds", "Time to score one request's rows, by reward", ["reward"], buckets=_BUCKETS, registry=r
         )
         self.queue_depth = Gauge("rmg_queue_depth", "Rows admitted and not yet scored", registry=r)
         self.queue_limit = Gauge("rmg_queue_limit", "Rows that may be admitted at once", registry=r)

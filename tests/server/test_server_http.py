@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -175,6 +176,15 @@ def test_refuses_to_bind_beyond_loopback_without_a_key() -> None:
     )
     assert proc.returncode != 0
     assert "API key is required" in proc.stderr and "refusing to start" in proc.stderr
+    short = subprocess.run(
+        [sys.executable, "-m", "rmg", "serve", "--host", "0.0.0.0", "--reward", "em=general.exact_match"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "RMG_API_KEY": "short"},
+    )
+    assert short.returncode != 0 and "RMG_API_KEY is 5 characters; use at least 16" in short.stderr
 
 
 def test_a_bad_served_spec_stops_the_start_naming_it(start_server: StartServer) -> None:
