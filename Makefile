@@ -6,11 +6,13 @@ PLUGINS := $(wildcard plugins/rmg-plugin-*)
 STAMP := $(VENV)/.rmg-installed
 BROWSER_STAMP := $(VENV)/.rmg-browser
 AGENTS_STAMP := $(VENV)/.rmg-agents
+SERVER_STAMP := $(VENV)/.rmg-server
+RAY_SERVE_STAMP := $(VENV)/.rmg-ray-serve
 DEMO_SPEC ?= math.accuracy + format.repetition(max_penalty=-0.5)
 # A plugin's [test] extra is installed only where it defines one.
 plugin_req = -e "$(1)$(if $(shell grep -s '^test *=' $(1)/pyproject.toml),[test])"
 
-.PHONY: demo test lint bench dist install browser agents clean
+.PHONY: demo test lint bench dist install browser agents server clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +45,21 @@ $(AGENTS_STAMP): $(STAMP)
 
 agents: $(AGENTS_STAMP)
 
+# tests/server: the server extra, and schemathesis for the property-based run over its OpenAPI.
+$(SERVER_STAMP): $(STAMP)
+	$(BIN)/pip install -q -e ".[server]" "schemathesis>=4" "hypothesis>=6"
+	touch $(SERVER_STAMP)
+
+# tests/server/test_server_ray.py only: Ray Serve (a local Ray, ray.init(num_cpus=2)).
+$(RAY_SERVE_STAMP): $(SERVER_STAMP)
+	$(BIN)/pip install -q "ray[serve]>=2.9"
+	touch $(RAY_SERVE_STAMP)
+
+server: $(SERVER_STAMP) $(RAY_SERVE_STAMP)
+
+# Extras the test groups need (and mypy, to see their types), installed before the gates.
+EXTRAS := $(AGENTS_STAMP) $(SERVER_STAMP) $(RAY_SERVE_STAMP)
+
 demo: $(STAMP) $(AGENTS_STAMP)
 	@echo "== rewards installed =="
 	$(BIN)/rmg list
@@ -53,16 +70,16 @@ demo: $(STAMP) $(AGENTS_STAMP)
 	env -u RMG_BASE_URL -u OPENAI_BASE_URL -u OPENAI_API_KEY -u RMG_MODEL $(BIN)/rmg refine examples/refine_math.jsonl -o demo-output/refined.jsonl --reward math.accuracy --rounds 1 --max-tokens 48 --overwrite
 
 # The quality gates first (seconds), then every suite with its progress streamed.
-lint: $(STAMP)
+lint: $(STAMP) $(EXTRAS)
 	$(BIN)/ruff check rmg tests bench plugins
 	$(BIN)/ruff format --check rmg tests bench plugins
 	$(BIN)/mypy rmg
 	$(BIN)/lint-imports --no-cache
 
-test: lint $(BROWSER_STAMP) $(AGENTS_STAMP)
+test: lint $(BROWSER_STAMP)
 	$(BIN)/python tests/run_suites.py
 
-bench: $(STAMP)
+bench: $(STAMP) $(SERVER_STAMP)
 	bash bench/peers.sh
 	$(BIN)/python bench/run_all.py
 

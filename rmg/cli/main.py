@@ -21,6 +21,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "refine": "rmg.cli.refine_cmd:refine_command",
     "induce": "rmg.cli.induce_cmd:induce_command",
     "models": "rmg.cli.models_cmd:models_group",
+    "serve": "rmg.cli.serve_cmd:serve_command",
 }
 
 

@@ -1,0 +1,348 @@
+"""The reward service behind the HTTP app: one long-lived `Runner` per served reward, admission.
+
+Nothing here re-implements the runner: each served reward is a `rmg.Runner` (its pebble pool with
+hard per-sample budgets, a stuck or killed worker replaced, failures as statuses) kept for the life
+of the server. This module adds what a shared service needs on top:
+- admission: a bounded count of rows in flight across all requests; beyond it the caller is told
+  to come back later (HTTP 429) instead of the queue growing without bound;
+- cancellation: a request whose task is cancelled (client gone) cancels its rows in the runner,
+  which kills the workers running them;
+- a watcher that counts replaced pool workers (timeouts, crashes, a `kill -9` from outside).
+No FastAPI here, so the Ray Serve deployment reuses it unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rmg.core.compose import iter_leaves
+from rmg.core.dataset import result_to_json, row_to_sample
+from rmg.core.reward import Kind
+from rmg.core.runner import Runner
+from rmg.core.schema import RewardResult, RewardStatus, Sample, ScoredSample
+from rmg.core.spec import SpecError
+
+from .config import ServerConfig
+from .metrics import Metrics
+
+__all__ = ["NotServed", "Overloaded", "RewardService", "Served"]
+
+
+class Overloaded(Exception):
+    """The queue is full: retry after `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class NotServed(LookupError):
+    """The request names a reward this server does not serve (or a spec it may not build)."""
+
+
+def _noop() -> int:  # scheduled on each pool worker at start-up, so the first request is warm
+    return 0
+
+
+@dataclass
+class Served:
+    """One served reward: its name, the spec it was built from, and the runner that scores it."""
+
+    name: str
+    spec: str
+    runner: Runner
+    users: int = 0  # requests using it now (an ad-hoc runner is closed only when unused)
+    pids: set[int] = field(default_factory=set)
+
+    def describe(self) -> dict[str, Any]:
+        leaves = []
+        for leaf in iter_leaves(self.runner.node):
+            reward = leaf.reward
+            leaves.append(
+                {
+                    "reward": leaf.label,
+                    "mode": reward.mode.value,
+                    "kind": reward.kind.value,
+                    "description": type(reward).summary(),
+                    "params": reward.model_dump(mode="json", by_alias=True),
+                    "parameters": [{**p, "default": _jsonable(p["default"])} for p in type(reward).parameters()],
+                }
+            )
+        return {"name": self.name, "spec": self.spec, "rewards": leaves}
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool, list, dict)):
+        return value
+    return repr(value)
+
+
+class RewardService:
+    def __init__(self, config: ServerConfig, metrics: Metrics | None = None) -> None:
+        self.config = config
+        self.metrics = metrics or Metrics()
+        self.metrics.queue_limit.set(config.max_queue)
+        self.served: dict[str, Served] = {}
+        self.adhoc: OrderedDict[str, Served] = OrderedDict()
+        self.in_flight = 0
+        self.ready = False
+        self.started_at = time.time()
+        self._lock = threading.Lock()
+        self._watcher: asyncio.Task[None] | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def _runner(self, spec: str) -> Runner:
+        return Runner(
+            spec, workers=self.config.workers, timeout=self.config.timeout, concurrency=self.config.concurrency
+        )
+
+    def build(self) -> None:
+        """Parse every served spec (a bad one stops the start, naming it) and start the pools."""
+        for name, spec in self.config.rewards.items():
+            try:
+                runner = self._runner(spec)
+            except Exception as exc:  # noqa: BLE001 - a RegistryError/SpecError, reported by name
+                self.close()
+                raise ValueError(f"--reward {name}={spec}: {exc}") from None
+            self.served[name] = Served(name, spec, runner)
+        for served in self.served.values():
+            self._warm(served)
+
+    def _warm(self, served: Served) -> None:
+        runner = served.runner
+        if runner.workers <= 0 or not any(leaf.reward.kind is Kind.rule for leaf in runner.leaves):
+            return
+        pool = runner._get_pool()  # the runner starts its pool lazily; a server starts it up front
+        futures = [pool.schedule(_noop) for _ in range(2 * runner.workers)]
+        for future in futures:
+            future.result(timeout=60)
+        served.pids = _worker_pids(runner) or set()
+        self.metrics.workers.labels(served.name).set(len(served.pids))
+
+    async def start(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(None, self.build)
+        self.ready = True
+        self._watcher = asyncio.ensure_future(self._watch_pools())
+
+    async def stop(self) -> None:
+        self.ready = False
+        if self._watcher is not None:
+            self._watcher.cancel()
+        await asyncio.get_running_loop().run_in_executor(None, self.close)
+
+    def close(self) -> None:
+        for served in [*self.served.values(), *self.adhoc.values()]:
+            served.runner.close()
+        self.served.clear()
+        self.adhoc.clear()
+
+    async def _watch_pools(self, every: float = 0.5) -> None:
+        """Count workers that disappeared and were replaced (pebble restarts them on its own)."""
+        while True:
+            await asyncio.sleep(every)
+            for served in [*self.served.values(), *self.adhoc.values()]:
+                self.check_pool(served)
+
+    def check_pool(self, served: Served) -> None:
+        self.heal(served)
+        pids = _worker_pids(served.runner)
+        if pids is None:
+            return
+        if served.pids:
+            gone = len(served.pids - pids)
+            if gone:
+                self.metrics.pool_restarts.labels(served.name).inc(gone)
+        served.pids = pids
+        self.metrics.workers.labels(served.name).set(len(pids))
+
+    def heal(self, served: Served) -> bool:
+        """Replace a broken pool; True if one was replaced.
+
+        pebble marks its whole pool broken when a worker dies while running no task (e.g. an idle
+        worker killed from outside): its queued tasks fail (the runner turns that into `error`
+        results) and every later schedule raises. The runner starts a new pool on next use once
+        its pool is unset, so this swaps the broken one out and stops it off the event loop.
+        """
+        runner = served.runner
+        with runner._pool_lock:
+            pool = runner._pool
+            if pool is None or pool.active:
+                return False
+            runner._pool = None
+        threading.Thread(target=_stop_pool, args=(pool,), name="rmg-stop-broken-pool", daemon=True).start()
+        self.metrics.pool_restarts.labels(served.name).inc(max(len(served.pids), 1))
+        served.pids = set()
+        return True
+
+    # -- what is served --------------------------------------------------------------------------
+    def describe(self) -> list[dict[str, Any]]:
+        return [served.describe() for served in self.served.values()]
+
+    def resolve(self, reward: str) -> Served:
+        served = self.served.get(reward)
+        if served is not None:
+            return served
+        if not self.config.allow_any_spec:
+            names = ", ".join(sorted(self.served)) or "none"
+            raise NotServed(
+                f"reward {reward!r} is not served here (served: {names}); "
+                "a spec other than a served name needs the server started with --allow-any-spec"
+            )
+        with self._lock:
+            served = self.adhoc.get(reward)
+            if served is not None:
+                self.adhoc.move_to_end(reward)
+                return served
+        text = reward.strip()
+        if "\n" not in text and text.endswith((".yaml", ".yml", ".json")) and ("/" in text or Path(text).exists()):
+            # The spec parser reads a spec file by path; over HTTP that would read the server's files.
+            raise SpecError(
+                "spec files are not read over HTTP: send the spec itself (a name, an expression, YAML or JSON)"
+            )
+        runner = self._runner(reward)  # SpecError / RegistryError: the caller's 422
+        with self._lock:
+            if reward in self.adhoc:  # built twice by two requests at once: keep one
+                runner.close()
+                return self.adhoc[reward]
+            served = self.adhoc[reward] = Served(reward, reward, runner)
+            while len(self.adhoc) > self.config.max_any_spec_runners:
+                oldest = next((k for k, v in self.adhoc.items() if v.users == 0 and v is not served), None)
+                if oldest is None:
+                    break
+                self.adhoc.pop(oldest).runner.close()
+        return served
+
+    # -- scoring ---------------------------------------------------------------------------------
+    async def _score_guarded(self, served: Served, rows: list[Any]) -> list[ScoredSample]:
+        """Score rows so that every row gets a result, whatever happens to the pool.
+
+        A pool that breaks (pebble raises on schedule) is swapped and the batch scored again; a row
+        pebble never answers (a worker that died between taking a task and starting it) is given
+        a `timeout` result once the batch's deadline passes, so no request waits forever.
+        """
+        for _attempt in range(3):
+            self.heal(served)
+            out: list[ScoredSample] = []
+
+            async def collect(out: list[ScoredSample] = out) -> None:
+                async for scored in served.runner.astream(_to_sample(row) for row in rows):
+                    out.append(scored)
+
+            try:
+                await asyncio.wait_for(collect(), _deadline(served.runner))
+                return out
+            except asyncio.TimeoutError:
+                message = f"no result within the batch deadline of {_deadline(served.runner):g}s (a lost pool task)"
+                return out + _failed_rows(rows, len(out), RewardStatus.timeout, message)
+            except RuntimeError:  # the pool broke while this batch was being scheduled: swap, retry
+                continue
+        return _failed_rows(rows, 0, RewardStatus.error, "the worker pool failed three times in a row")
+
+    def admit(self, rows: int) -> None:
+        with self._lock:
+            if self.in_flight + rows > self.config.max_queue:
+                self.metrics.rejected.inc(rows)
+                raise Overloaded(
+                    f"server busy: {self.in_flight} rows in flight, {rows} more would exceed the queue of "
+                    f"{self.config.max_queue}; retry after {self.config.retry_after}s",
+                    self.config.retry_after,
+                )
+            self.in_flight += rows
+        self.metrics.queue_depth.set(self.in_flight)
+
+    def release(self, rows: int) -> None:
+        with self._lock:
+            self.in_flight -= rows
+        self.metrics.queue_depth.set(self.in_flight)
+
+    async def score(self, reward: str, rows: list[Any]) -> list[ScoredSample]:
+        """Score rows (dataset rows or Samples) with a served reward; results in input order.
+
+        Admission happens first (Overloaded when full). Cancelling the calling task cancels the
+        rows still in the runner.
+        """
+        served = self.resolve(reward)
+        self.admit(len(rows))
+        served.users += 1
+        started = time.perf_counter()
+        try:
+            out = await self._score_guarded(served, rows)
+            for scored in out:
+                for result in scored.results:
+                    self.metrics.scores.labels(served.name, result.status.value).inc()
+            self.metrics.sample_latency.labels(served.name).observe(time.perf_counter() - started)
+            return out
+        except asyncio.CancelledError:
+            self.metrics.cancelled.inc(len(rows))
+            raise
+        finally:
+            served.users -= 1
+            self.release(len(rows))
+
+
+def _deadline(runner: Runner) -> float:
+    """How long a batch may take at most: twice the longest budget of its rewards, plus 30 s of queue."""
+    budget = runner.model_timeout if any(leaf.reward.kind is Kind.model for leaf in runner.leaves) else runner.timeout
+    return 2 * budget + 30
+
+
+def _failed_rows(rows: list[Any], start: int, status: RewardStatus, message: str) -> list[ScoredSample]:
+    out = []
+    for index in range(start, len(rows)):
+        parsed = _to_sample(rows[index])
+        n = max(len(parsed.candidates), 1) if isinstance(parsed, Sample) else 1
+        sample = parsed if isinstance(parsed, Sample) else Sample()
+        out.append(ScoredSample(index=index, sample=sample, results=[RewardResult.failure(status, message)] * n))
+    return out
+
+
+def _to_sample(row: Any) -> Any:
+    """A dataset row as `rmg score` reads it; a row that cannot be read becomes its error."""
+    if not isinstance(row, dict):
+        return ValueError(f"a row must be a JSON object, got {type(row).__name__}")
+    try:
+        return row_to_sample(row)
+    except ValueError as exc:
+        return exc
+
+
+def scored_to_json(scored: ScoredSample, row: Any = None) -> dict[str, Any]:
+    """One row's entry in a /v1/score response; the row's own id even when the row was unreadable."""
+    row_id = scored.sample.id
+    if row_id is None and isinstance(row, dict) and isinstance(row.get("id"), (str, int)):
+        row_id = row["id"]
+    out: dict[str, Any] = {
+        "index": scored.index,
+        "id": row_id,
+        "results": [result_to_json(r) for r in scored.results],
+    }
+    if len(scored.results) > 1:
+        out["ranking"] = scored.ranking
+        out["best"] = scored.best
+    return out
+
+
+def _stop_pool(pool: Any) -> None:
+    try:
+        pool.stop()
+        pool.join(10)
+    except Exception:  # noqa: BLE001, S110 - a broken pool may fail to stop cleanly; its workers are gone
+        pass
+
+
+def _worker_pids(runner: Runner) -> set[int] | None:
+    """The pids of the runner's live pool workers (pebble keeps them on its pool manager)."""
+    pool = getattr(runner, "_pool", None)
+    if pool is None:
+        return None
+    try:
+        workers = pool._pool_manager.worker_manager.workers
+        return {pid for pid, proc in list(workers.items()) if proc.is_alive()}
+    except AttributeError:  # another pebble layout: restarts are then not counted
+        return None
