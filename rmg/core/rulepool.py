@@ -109,7 +109,9 @@ class RulePool:
         try:
             blob = pickle.dumps(sample)
         except (RecursionError, pickle.PicklingError, TypeError, AttributeError) as exc:
-            raise SampleNotSent(f"the sample cannot be sent to a worker process ({type(exc).__name__}: {exc})") from None
+            raise SampleNotSent(
+                f"the sample cannot be sent to a worker process ({type(exc).__name__}: {exc})"
+            ) from None
         outer: Future[list[RewardResult]] = Future()
         with self._lock:
             if self._closed:
@@ -273,4 +275,3 @@ def _join(pool: Any) -> None:
         pool.join()
     except Exception:  # noqa: BLE001
         pass
-

@@ -24,11 +24,11 @@ from typing import Any, AsyncIterable, AsyncIterator, Iterable, Iterator
 
 from pydantic import ValidationError
 
+from .aio import LoopSemaphores
 from .compose import Leaf, Node, evaluate_node, iter_leaves
 from .dispatch import ModelProcessPool, check_picklable
-from .rulepool import RulePool, SampleNotSent, WorkerDied
-from .aio import LoopSemaphores
 from .reward import Kind, Reward
+from .rulepool import RulePool, SampleNotSent, WorkerDied
 from .schema import RewardResult, RewardStatus, Sample, ScoredSample
 from .spec import parse_spec
 
