@@ -52,9 +52,9 @@ class FailFast:
             return ""
         self.decided = True
         return (
-            f"stopped after the first {self.seen} rows all failed with the same error ({next(iter(self.reasons))}); "
-            "this looks like a configuration problem (model name, endpoint, parameters): fix it and run the same "
-            "command again (the failed rows are scored again), or pass --keep-going to score every row anyway"
+            f"stopped: the first {self.seen} rows all failed with the same error, {next(iter(self.reasons))}. "
+            "Fix the configuration (model, endpoint, parameters) and run the same command again (failed rows are "
+            "scored again), or pass --keep-going"
         )
 
 

@@ -182,7 +182,10 @@ class ResumableWriter:
             elif self._tmp is not None and completed:
                 self._commit()
         finally:
-            self._file.close()
+            try:
+                self._file.close()
+            except OSError:  # the failed write was reported already (e.g. /dev/full)
+                pass
             if self._old is not None:
                 self._old.close()
             if self._tmp is not None:  # an overwrite that never started: the old output stays
