@@ -35,7 +35,7 @@ from .schema import RewardResult, RewardStatus, Sample
 __all__ = ["RulePool", "SampleNotSent", "WorkerDied"]
 
 _TERM_TIMEOUT = 1.0  # a timed-out worker gets SIGTERM, then SIGKILL after this many seconds
-_ATTEMPTS = 2  # pools a task may be in before it fails: one broken pool is not the sample's fault
+_ATTEMPTS = 4  # pools a task may be in before it fails: a broken pool is not the sample's fault
 
 _worker_rewards: list[Reward] = []
 
@@ -140,13 +140,14 @@ class RulePool:
             try:
                 inner = generation.pool.schedule(_run_in_worker, args=(task.index, task.blob), timeout=self.timeout)
             except Exception:  # noqa: BLE001 - a broken pool refuses new tasks
-                self._replace(generation)
+                task.pool_id = 0  # not in that pool: the replacement below must not move it
+                self._abandon(generation, "the worker pool refused new work")
                 continue
             task.inner = inner
             inner.add_done_callback(lambda f, key=key, inner=inner: self._inner_done(key, inner, f))
             return
         self._tasks.pop(key, None)
-        _settle(task.outer, exc=RuntimeError("the worker pool could not be started"))
+        _settle(task.outer, exc=WorkerDied("the worker pool could not be started"))
 
     def _current(self) -> _Generation:
         if self._generation is None:
@@ -198,9 +199,14 @@ class RulePool:
             _settle(task.outer, exc=exc)
 
     def _retry(self, key: int, task: _Task, why: str) -> None:
-        """Give a task of a broken pool to a fresh pool, or fail it after its last attempt (lock held)."""
+        """A task whose pool broke under it: replace that pool, or move the task if already replaced."""
         if self._generation is not None and self._generation.number == task.pool_id:
-            self._replace(self._generation)
+            self._abandon(self._generation, why)  # moves this task with the others
+        else:
+            self._move(key, task, why)
+
+    def _move(self, key: int, task: _Task, why: str) -> None:
+        """Give a task of a broken pool to the current one, or fail it after its last attempt (lock held)."""
         if task.attempts >= _ATTEMPTS or self._closed:
             self._tasks.pop(key, None)
             _settle(task.outer, exc=WorkerDied(f"the worker pool failed while holding this sample ({why})"))
@@ -208,12 +214,16 @@ class RulePool:
         self._dispatch(key, task)
 
     # -- replacing a wedged or broken pool ---------------------------------------------------
-    def _replace(self, generation: _Generation) -> None:
-        """Drop `generation` (lock held): later tasks go to a new pool; the old one is stopped aside."""
+    def _abandon(self, generation: _Generation, why: str) -> None:
+        """Replace `generation` (lock held): its unfinished tasks go to a new pool; it is stopped aside."""
         if self._generation is not generation:
             return
         self._generation = None
         threading.Thread(target=_stop_quietly, args=(generation.pool,), name="rmg-pool-stop", daemon=True).start()
+        for key, task in list(self._tasks.items()):
+            if task.pool_id == generation.number and not task.outer.done():
+                task.inner = None  # late callbacks from the old pool are ignored
+                self._move(key, task, why)
 
     def _watch(self) -> None:
         while True:
@@ -224,17 +234,11 @@ class RulePool:
                 generation = self._generation
                 if generation is None:
                     continue
-                stuck = [
-                    (key, t) for key, t in self._tasks.items() if t.pool_id == generation.number and not t.outer.done()
-                ]
-                if not stuck:
+                busy = any(t.pool_id == generation.number and not t.outer.done() for t in self._tasks.values())
+                if not busy:
                     generation.last_progress = time.monotonic()
-                    continue
-                if time.monotonic() - generation.last_progress < self.wedged_after:
-                    continue
-                self._replace(generation)
-                for key, task in stuck:
-                    self._retry(key, task, f"no worker made progress for {self.wedged_after:g}s")
+                elif time.monotonic() - generation.last_progress >= self.wedged_after:
+                    self._abandon(generation, f"no worker made progress for {self.wedged_after:g}s")
 
     def close(self) -> None:
         with self._lock:
