@@ -8,6 +8,7 @@ the retries). A run in which no row scored exits non-zero, saying why.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +21,24 @@ __all__ = ["FAIL_FAST_ROWS", "FailFast", "check_outcome", "failure_key", "print_
 FAIL_FAST_ROWS = 10
 
 
+_WHERE = re.compile(r"^\S+:\d+: ")  # "data.jsonl:12: " in front of a row's error
+_QUOTED = re.compile(r"(\b(?:field|key|parameter|param|reward|option) )?('[^']{0,80}'|\"[^\"]{0,80}\")")
+
+
 def failure_key(result: RewardResult) -> str:
-    """`status: reason` of a failed result, one line, short enough to count alike failures together."""
+    """`status: reason` of a failed result, one line, with the row's own values left out, so that
+    failures of one kind are counted together (`could not convert string to float: '...'`); a
+    quoted field or option name is kept, since it says what to fix."""
     text = " ".join(str(result.error or result.reason or "no reason given").split())
+    text = _QUOTED.sub(_keep_names, _WHERE.sub("", text))
     return f"{result.status.value}: {text[:160]}"
+
+
+def _keep_names(match: re.Match[str]) -> str:
+    named, quoted = match.group(1), match.group(2)
+    if named or quoted[1:3] == "--":
+        return match.group(0)
+    return "'...'"
 
 
 class FailFast:
