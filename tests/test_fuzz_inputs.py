@@ -8,9 +8,10 @@ import json
 import tempfile
 from pathlib import Path
 
-import rmg
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+import rmg
 from rmg.core.readers import BadRow, DataError, read_rows
 from rmg.core.registry import RegistryError
 from rmg.core.resume import ResumableWriter

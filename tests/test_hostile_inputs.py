@@ -10,8 +10,9 @@ import threading
 from pathlib import Path
 
 import pytest
-import rmg
 from conftest import RunRmg
+
+import rmg
 from rmg.core.dataset import row_to_sample
 from rmg.core.spec import SpecError
 

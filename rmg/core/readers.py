@@ -17,6 +17,7 @@ import datetime as dt
 import decimal
 import gzip
 import json
+import math
 import os
 import zlib
 from dataclasses import dataclass
@@ -206,6 +207,6 @@ def _jsonable(value: Any) -> Any:
         return value.total_seconds()
     if isinstance(value, decimal.Decimal):
         return str(value)
-    if isinstance(value, float) and value != value:
+    if isinstance(value, float) and math.isnan(value):
         return None  # a Parquet NaN is a missing value; JSON has no NaN
     return value
