@@ -129,3 +129,25 @@ def test_a_fully_resumed_run_does_not_print_zero_rows_per_second(
     run_rmg("score", "testkit.length", "in.jsonl", "-o", "out.jsonl", plugins=[testkit_path], check=True)
     again = run_rmg("score", "testkit.length", "in.jsonl", "-o", "out.jsonl", plugins=[testkit_path], check=True)
     assert "0.0 rows/s" not in again.stderr and "nothing left to score" in again.stderr
+
+
+def test_a_rebuild_interrupted_midway_keeps_the_old_rows_not_reached_yet(tmp_path: Path) -> None:
+    from rmg.core.resume import ResumableWriter
+
+    out = tmp_path / "out.jsonl"
+    old = [json.dumps({"id": i, "reward": {"status": "ok", "score": 1.0}}) + "\n" for i in range(6)]
+    old[1] = "not json\n"
+    out.write_text("".join(old))
+    writer = ResumableWriter(out)
+    assert writer.corrupt == [2] and writer.done == 5 and writer.rebuilding
+    try:
+        with writer:
+            writer.write_kept(1)
+            writer.write({"id": 1, "reward": {"status": "ok", "score": 0.5}})
+            raise KeyboardInterrupt  # Ctrl-C before the rebuild reached the end of the old rows
+    except KeyboardInterrupt:
+        pass
+    rows = out.read_text().splitlines()
+    assert len(rows) == 6 and json.loads(rows[1])["reward"]["score"] == 0.5
+    assert [json.loads(r)["id"] for r in rows] == list(range(6))
+    assert not list(tmp_path.glob(".*rmg-partial"))
