@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 import click
 
 from rmg.core.spec import parse_value
+
+
+# Every number a flag takes is checked here, by name: `--timeout 0` or `nan` would remove the hard
+# time budget, `--workers -1` the pool.
+def positive_seconds(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and (not math.isfinite(value) or value <= 0):
+        raise click.BadParameter(f"must be a positive number of seconds, got {value!r}")
+    return value
+
+
+def positive_int(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise click.BadParameter(f"must be a positive integer, got {value}")
+    return value
+
+
+def workers_count(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    if value is not None and value < 0:
+        raise click.BadParameter(f"must be 0 (rule rewards in this process) or a positive integer, got {value}")
+    return value
 
 
 def runner_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -15,16 +36,31 @@ def runner_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--timeout",
             type=float,
             default=None,
+            callback=positive_seconds,
             help="Wall-clock budget per reward per sample, in seconds "
             "(default: 30 for rule rewards, 300 for model rewards).",
         ),
-        click.option("--workers", type=int, default=None, help="Processes for rule rewards (default: CPU count)."),
-        click.option("--concurrency", type=int, default=64, show_default=True, help="Model calls in flight at once."),
+        click.option(
+            "--workers",
+            type=int,
+            default=None,
+            callback=workers_count,
+            help="Processes for rule rewards (default: CPU count).",
+        ),
+        click.option(
+            "--concurrency",
+            type=int,
+            default=64,
+            show_default=True,
+            callback=positive_int,
+            help="Model calls in flight at once.",
+        ),
         click.option(
             "--model-processes",
             type=int,
             default=1,
             show_default=True,
+            callback=positive_int,
             help="Processes that make model calls; more than 1 only helps when this process's CPU "
             "is the bound (hundreds of calls/s to a fast endpoint).",
         ),
@@ -89,5 +125,5 @@ def make_runner(spec: str, options: dict[str, Any]) -> Any:
             model_processes=options.get("model_processes") or 1,
             pairing=options.get("pairing"),
         )
-    except RegistryError as exc:
+    except (RegistryError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None

@@ -10,6 +10,8 @@ from typing import Any, Callable, Iterator
 
 import click
 
+from rmg.cli.common import positive_int
+from rmg.cli.outcome import FailFast, check_outcome, failure_key, print_notes, resume_message
 from rmg.core.dataset import (
     BadRow,
     DataError,
@@ -22,6 +24,8 @@ from rmg.core.dataset import (
 )
 from rmg.core.preference import PreferenceTally
 from rmg.core.rows import FIELD_HELP, FIELD_NAMES
+from rmg.core.readers import check_input
+from rmg.core.resume import same_file
 from rmg.core.schema import ScoredSample
 
 RowHook = Callable[[dict[str, Any], ScoredSample], dict[str, Any]]
@@ -38,6 +42,8 @@ class Summary:
     usage: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
     preference: PreferenceTally = field(default_factory=PreferenceTally)
+    failures: Counter[str] = field(default_factory=Counter)  # "status: reason" of failed results
+    stopped: str = ""  # why the run stopped early, if it did
 
     def add(self, scored: ScoredSample) -> None:
         self.rows += 1
@@ -46,6 +52,8 @@ class Summary:
             if result.ok and result.score is not None:
                 self.score_sum += result.score
                 self.scored += 1
+            else:
+                self.failures[failure_key(result)] += 1
             for key, value in (result.usage or {}).items():
                 self.usage[key] += value
         self.preference.add(scored)
@@ -72,7 +80,7 @@ def count_rows(path: str) -> int | None:
             return None
         with open(p, "rb") as f:
             return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
-    except (OSError, DataError):
+    except Exception:  # noqa: BLE001 - only a progress total: the reader reports what is wrong
         return None
 
 
@@ -87,16 +95,25 @@ def run_scoring(
     limit: int | None,
     progress: bool,
     row_hook: RowHook | None = None,
+    retry_failed: bool = True,
+    fail_fast: bool = True,
 ) -> Summary:
     summary = Summary()
+    check_input(input_path)  # before the output is touched: a typo must not cost the old output
+    if same_file(input_path, output):
+        raise click.ClickException(f"the output {output} is the input file; give another -o")
     try:
-        writer = ResumableWriter(output, overwrite=overwrite)
+        writer = ResumableWriter(output, overwrite=overwrite, retry_failed=retry_failed)
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc}") from None
+    print_notes(writer.notes)
     summary.resumed = writer.done
-    if writer.done:
-        click.echo(f"resuming: {output} already has {writer.done} rows; scoring the rest", err=True)
-    rows_in_order: deque[dict[str, Any]] = deque()
+    if writer.old_lines:
+        click.echo(resume_message(output, writer, retry_failed), err=True)
+    # Per valid input row, in order: ("keep", line) for a row the previous run wrote and that is
+    # kept, or ("score", row) for a row given to the runner. Appending in place needs no "keep".
+    order: deque[tuple[str, Any]] = deque()
+    appending = not writer.rebuilding
 
     total = count_rows(input_path)
     if total is not None:
@@ -104,9 +121,10 @@ def run_scoring(
         if limit is not None:
             total = min(total, limit)
     bar = _Progress(progress, total)
+    fail = FailFast(enabled=fail_fast)
 
     def samples() -> Iterator[Any]:
-        valid = 0
+        valid = scored = 0
         for line, row in read_rows(input_path):
             if isinstance(row, BadRow):
                 bar.advance()
@@ -116,32 +134,52 @@ def run_scoring(
                     raise click.ClickException(f"{row.message} (--strict stops at the first bad line)")
                 continue
             valid += 1
-            if valid <= writer.done:
-                if valid == writer.done and writer.last_id is not None and row.get("id") not in (None, writer.last_id):
-                    raise click.ClickException(
-                        f"{output} does not continue {input_path}: its last row has id {writer.last_id!r} but "
-                        f"row {valid} of the input has id {row.get('id')!r}; use --overwrite or another -o"
-                    )
+            if valid == writer.last_line and writer.last_id is not None and row.get("id") not in (None, writer.last_id):
+                raise click.ClickException(
+                    f"{output} does not continue {input_path}: its row {valid} has id {writer.last_id!r} but "
+                    f"row {valid} of the input has id {row.get('id')!r}; use --overwrite or another -o"
+                )
+            if writer.keeps(valid):
+                if not appending:
+                    order.append(("keep", valid))
                 continue
-            if limit is not None and valid - writer.done > limit:
+            scored += 1
+            if limit is not None and scored > limit:
                 return
-            rows_in_order.append(row)
+            order.append(("score", row))
             try:
                 yield row_to_sample(row, fields)
             except ValueError as exc:
                 yield ValueError(f"{input_path}:{line}: {exc}")
 
+    def put(write: Callable[[Any], None], item: Any) -> None:
+        try:
+            write(item)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+
+    def flush_kept() -> None:
+        while order and order[0][0] == "keep":
+            line = order.popleft()[1]
+            put(writer.write_kept, line)
+
     started = time.perf_counter()
     with writer, bar:
         for scored in runner.stream(samples()):
-            row = rows_in_order.popleft() if rows_in_order else {}
+            flush_kept()
+            row = order.popleft()[1] if order else {}
             results = [result_to_json(r) for r in scored.results]
             out = {**row, "reward": results[0] if len(results) == 1 else results}
             if row_hook is not None:
                 out = row_hook(out, scored)
-            writer.write(out)
+            put(writer.write, out)
             summary.add(scored)
             bar.advance()
+            summary.stopped = fail.check(scored)
+            if summary.stopped:
+                break
+        if not summary.stopped:
+            flush_kept()
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -205,14 +243,18 @@ def score_file(
                 limit=options["limit"],
                 progress=not options["no_progress"],
                 row_hook=row_hook,
+                retry_failed=options.get("retry_failed", True),
+                fail_fast=not options.get("keep_going", False),
             )
     except DataError as exc:
         raise click.ClickException(str(exc)) from None
     print_summary(summary, output, spec)
+    check_outcome(summary, input_path)
 
 
 def print_summary(summary: Summary, output: Path, spec_text: str) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(stderr=True, width=120)
@@ -223,13 +265,20 @@ def print_summary(summary: Summary, output: Path, spec_text: str) -> None:
     if summary.resumed:
         table.add_row("already done (resumed)", f"{summary.resumed:,}")
     table.add_row("bad lines skipped", f"{len(summary.bad_lines):,}")
-    mean = summary.score_sum / summary.scored if summary.scored else float("nan")
-    table.add_row("mean score (ok results)", f"{mean:.4f}")
+    if summary.scored:
+        table.add_row("mean score (ok results)", f"{summary.score_sum / summary.scored:.4f}")
+    else:
+        table.add_row("mean score (ok results)", "no ok results" if summary.rows else "-")
     if summary.preference.rows:
         table.add_row("preferred response won", summary.preference.describe())
     table.add_row("status", ", ".join(f"{k}: {v:,}" for k, v in sorted(summary.statuses.items())) or "-")
-    rate = summary.rows / summary.seconds if summary.seconds else 0.0
-    table.add_row("throughput", f"{rate:,.1f} rows/s ({summary.seconds:.1f} s)")
+    for reason, count in summary.failures.most_common(5):
+        table.add_row("failure" if len(summary.failures) == 1 else "common failure", f"{count:,} x {escape(reason)}")
+    if summary.rows:
+        rate = summary.rows / summary.seconds if summary.seconds else 0.0
+        table.add_row("throughput", f"{rate:,.1f} rows/s ({summary.seconds:.1f} s)")
+    else:
+        table.add_row("throughput", "nothing left to score" if summary.resumed else "no rows scored")
     if summary.usage:
         tokens = summary.usage.get("prompt_tokens", 0) + summary.usage.get("completion_tokens", 0)
         table.add_row(
@@ -247,8 +296,25 @@ def dataset_options(func: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(
         [
             click.option("--strict", is_flag=True, help="Stop at the first malformed line instead of skipping it."),
-            click.option("--overwrite", is_flag=True, help="Start the output afresh instead of resuming."),
-            click.option("--limit", type=int, default=None, help="Process at most this many rows."),
+            click.option(
+                "--overwrite",
+                is_flag=True,
+                help="Start the output afresh instead of resuming (the old one is replaced once scoring starts).",
+            ),
+            click.option(
+                "--retry-failed/--keep-failed",
+                default=True,
+                show_default=True,
+                help="On resume, score again the rows that ended error or timeout.",
+            ),
+            click.option(
+                "--keep-going",
+                is_flag=True,
+                help="Score every row even when the first rows all fail with the same error.",
+            ),
+            click.option(
+                "--limit", type=int, default=None, callback=positive_int, help="Process at most this many rows."
+            ),
             click.option("--no-progress", is_flag=True, help="No progress bar."),
         ]
     ):

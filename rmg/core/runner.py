@@ -14,8 +14,8 @@ Results come out in input order while later samples are already in flight.
 from __future__ import annotations
 
 import asyncio
+import math
 import os
-import pickle
 import queue
 import threading
 from collections import deque
@@ -28,6 +28,7 @@ from .dispatch import ModelProcessPool, check_picklable
 from .pairing import Pairing, check_pairing, score_in_pairs
 from .reward import Kind, Mode, Reward
 from .rows import FieldMap, row_to_sample
+from .rulepool import RulePool, SampleNotSent, WorkerDied
 from .schema import RewardResult, RewardStatus, Sample, ScoredSample
 from .spec import parse_spec
 
@@ -39,21 +40,35 @@ __all__ = ["Runner", "RunnerOptions", "aevaluate", "evaluate"]
 DEFAULT_TIMEOUT = 30.0  # rule rewards: a CPU check that needs longer is stuck
 DEFAULT_MODEL_TIMEOUT = 300.0  # model rewards: a judge call may retry with backoff and reason at length
 
-_worker_rewards: list[Reward] = []
-
 
 def _failed(n: int, status: RewardStatus, message: str) -> list[RewardResult]:
     """The same failure for each of a sample's `n` candidates."""
     return [RewardResult.failure(status, message) for _ in range(n)]
 
 
-def _init_worker(blob: bytes) -> None:
-    global _worker_rewards
-    _worker_rewards = pickle.loads(blob)
+def _finite(results: list[RewardResult], label: str) -> list[RewardResult]:
+    """An ok result with a NaN or infinite score is an error: it would poison every mean and update."""
+    out = []
+    for r in results:
+        score = r.score
+        if r.ok and isinstance(score, float) and not math.isfinite(score):
+            r = RewardResult.failure(RewardStatus.error, f"{label} returned a non-finite score ({score!r})")
+        out.append(r)
+    return out
 
 
-def _run_in_worker(index: int, sample: Sample) -> list[RewardResult]:
-    return _worker_rewards[index].evaluate(sample)
+def _check_limits(workers: int | None, concurrency: int, timeout: float | None, model_processes: int) -> None:
+    """Numbers that would remove the time budget or the pool are refused by name, not guessed at."""
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) or timeout <= 0
+    ):
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 0):
+        raise ValueError(f"workers must be 0 (in this process) or a positive integer, got {workers!r}")
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
+    if isinstance(model_processes, bool) or not isinstance(model_processes, int) or model_processes < 1:
+        raise ValueError(f"model_processes must be a positive integer, got {model_processes!r}")
 
 
 class RunnerOptions(TypedDict, total=False):
@@ -118,6 +133,7 @@ class Runner:
         rejected_field: str | None = None,
         label_field: str | None = None,
     ) -> None:
+        _check_limits(workers, concurrency, timeout, model_processes)
         self.fields = FieldMap(
             id=id_field,
             prompt=prompt_field,
@@ -145,9 +161,10 @@ class Runner:
         self._model_blob = (
             check_picklable(self._model_rewards) if self.model_processes > 1 and self._model_rewards else b""
         )
-        self._pool: Any = None
+        self._pool: RulePool | None = None
         self._model_pool: ModelProcessPool | None = None
         self._pool_lock = threading.Lock()
+        self._pid = os.getpid()  # pools belong to the process that started them (see _forked)
         # One semaphore per event loop (each stream() runs its own), pruned as loops close.
         self._semaphores = LoopSemaphores(self.concurrency)
 
@@ -163,29 +180,34 @@ class Runner:
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
+    def _forked(self) -> None:
+        """In a forked child, forget the parent's pools (their threads did not survive the fork)."""
+        if os.getpid() != self._pid:
+            self._pid = os.getpid()
+            self._pool_lock = threading.Lock()  # it may have been held by a parent thread at the fork
+            self._pool = None
+            self._model_pool = None
+            self._semaphores = LoopSemaphores(self.concurrency)
+
     def close(self) -> None:
+        self._forked()
         with self._pool_lock:
             pool, self._pool = self._pool, None
             model_pool, self._model_pool = self._model_pool, None
         if pool is not None:
-            pool.stop()
-            pool.join()
+            pool.close()
         if model_pool is not None:
             model_pool.close()
 
-    def _get_pool(self) -> Any:
+    def _get_pool(self) -> RulePool:
+        self._forked()
         with self._pool_lock:
             if self._pool is None:
-                from pebble import ProcessPool
-                from pebble.common import types as pebble_types
-
-                # A timed-out worker gets SIGTERM, then SIGKILL after this many seconds.
-                pebble_types.CONSTS.term_timeout = 1.0
-                blob = pickle.dumps(self._rule_rewards)
-                self._pool = ProcessPool(max_workers=self.workers, initializer=_init_worker, initargs=(blob,))
+                self._pool = RulePool(self._rule_rewards, self.workers, self.timeout)
             return self._pool
 
     def _get_model_pool(self) -> ModelProcessPool:
+        self._forked()
         with self._pool_lock:
             if self._model_pool is None:
                 self._model_pool = ModelProcessPool(self._model_blob, self.model_processes)
@@ -198,11 +220,17 @@ class Runner:
         return await self._one_leaf(leaf, sample)
 
     async def _one_leaf(self, leaf: Leaf, sample: Sample) -> list[RewardResult]:
+        return _finite(await self._leaf_results(leaf, sample), leaf.label)
+
+    async def _leaf_results(self, leaf: Leaf, sample: Sample) -> list[RewardResult]:
         reward = leaf.reward
         n = max(len(sample.candidates), 1)
         if reward.kind is Kind.rule and self.workers > 0:
             index = self._rule_index[id(leaf)]
-            future = self._get_pool().schedule(_run_in_worker, args=(index, sample), timeout=self.timeout)
+            try:
+                future = self._get_pool().submit(index, sample)
+            except SampleNotSent as exc:
+                return _failed(n, RewardStatus.invalid_input, f"{leaf.label}: {exc}")
             try:
                 return await asyncio.wrap_future(future)
             except (FutureTimeout, TimeoutError):
@@ -211,7 +239,9 @@ class Runner:
             except asyncio.CancelledError:
                 future.cancel()
                 raise
-            except Exception as exc:  # noqa: BLE001 - a dead worker, an unpicklable result
+            except WorkerDied as exc:
+                return _failed(n, RewardStatus.error, f"{leaf.label}: {exc}")
+            except Exception as exc:  # noqa: BLE001 - an unpicklable result, a pool that would not start
                 return _failed(n, RewardStatus.error, f"{leaf.label}: worker failed: {type(exc).__name__}: {exc}")
         if reward.kind is Kind.rule:
             return reward.evaluate(sample)
@@ -240,7 +270,7 @@ class Runner:
         parsed = _as_sample(sample, self.fields)
         if isinstance(parsed, ScoredSample):
             return parsed.model_copy(update={"index": index})
-        results = await evaluate_node(self.node, parsed, self._leaf)
+        results = _finite(await evaluate_node(self.node, parsed, self._leaf), "the composition")
         return ScoredSample(index=index, sample=parsed, results=results)
 
     # -- many samples ----------------------------------------------------------------------------

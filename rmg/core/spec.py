@@ -15,6 +15,7 @@ A spec is any of:
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -75,7 +76,10 @@ def parse_spec(
     nothing (e.g. `cache=False` from `--no-cache`, for whichever rewards have a cache).
     """
     parser = _Parser({**(soft or {}), **(overrides or {})}, host)
-    node = parser.node(_load(spec, host), "spec")
+    try:
+        node = parser.node(_load(spec, host), "spec")
+    except RecursionError:
+        raise SpecError("the spec nests too deeply (more than a few hundred levels)") from None
     unused = set(overrides or {}) - parser.used
     if unused:
         raise SpecError(f"parameter(s) {', '.join(sorted(unused))} match no reward in the spec")
@@ -120,8 +124,21 @@ class _Parser:
         self.overrides = overrides
         self.used: set[str] = set()
         self.host = host
+        self.open: set[int] = set()  # ids of the mappings being parsed, to catch self-reference
 
     def node(self, spec: Any, where: str) -> Node:
+        if isinstance(spec, (dict, list)):
+            # A YAML anchor can make a mapping contain itself (`&x {reward: *x}`).
+            if id(spec) in self.open:
+                raise SpecError(f"{where}: the spec refers to itself (a recursive YAML anchor?)")
+            self.open.add(id(spec))
+            try:
+                return self._node(spec, where)
+            finally:
+                self.open.discard(id(spec))
+        return self._node(spec, where)
+
+    def _node(self, spec: Any, where: str) -> Node:
         if isinstance(spec, (Leaf, Weighted, Gate, Route)):
             return spec
         if isinstance(spec, Reward):
@@ -142,8 +159,10 @@ class _Parser:
             match = _TERM.match(raw)
             if not match:
                 raise SpecError(f"{where}: cannot parse {raw.strip()!r} in {text!r} (expected e.g. 0.5*math.accuracy)")
+            if match["w1"] and match["w2"]:
+                raise SpecError(f"{where}: {raw.strip()!r} has two weights; write one, e.g. 0.5*math.accuracy")
             params = _parse_args(match["args"], where) if match["args"] is not None else {}
-            weight = float(match["w1"] or match["w2"] or 1.0)
+            weight = _number(float(match["w1"] or match["w2"] or 1.0), f"{where}: the weight of {match['name']}")
             terms.append((weight, self.leaf(match["name"], params, where)))
         if len(terms) == 1 and terms[0][0] == 1.0 and "*" not in text:
             return terms[0][1]
@@ -169,9 +188,8 @@ class _Parser:
             terms = []
             for i, item in enumerate(items):
                 weight = item.get("weight", 1.0) if isinstance(item, dict) else 1.0
-                if not isinstance(weight, (int, float)):
-                    raise SpecError(f"{where}.sum[{i}].weight: expected a number, got {weight!r}")
-                terms.append((float(weight), self.node(item, f"{where}.sum[{i}]")))
+                weight = _number(weight, f"{where}.sum[{i}].weight")
+                terms.append((weight, self.node(item, f"{where}.sum[{i}]")))
             return Weighted(terms)
         if "gate" in keys:
             if "then" not in keys:
@@ -233,6 +251,13 @@ def _parse_args(text: str, where: str) -> dict[str, Any]:
 
 
 def _number(value: Any, where: str) -> float:
+    """A finite number: NaN or infinity would turn every score it touches into NaN or infinity."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise SpecError(f"{where}: expected a number, got {value!r}")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        number = math.inf
+    if not math.isfinite(number):
+        raise SpecError(f"{where}: expected a finite number, got {value!r}")
+    return number
