@@ -23,7 +23,7 @@ import marshal
 import os
 import time
 
-from . import isolate, judge, worker
+from . import cleanup, isolate, judge, worker
 from .proto import JUDGE_OFFSET, UID_BASE, describe, read_file, read_frame, write_frame
 
 TYPE_CHECKING = False
@@ -55,13 +55,13 @@ def finish(pid: int, status_w: int, shared: dict[str, Any], reaper: int) -> None
         left = has_leftovers(reaper, uids)
         if left is not False:
             for each in uids:
-                isolate.kill_uid(each)
+                cleanup.kill_uid(each)
             # The namespace's PID 1 reaps them on SIGCHLD; until then they still hold pids.
             for _ in range(1000 if left else 0):
                 if not has_leftovers(reaper, uids):
                     break
                 time.sleep(0.001)
-        isolate.clean_run(uid, shared)
+        cleanup.clean_run(uid, shared)
         os.waitpid(pid, 0)  # only now: until here W's pid, and so its uid, could not be reused
         killed = ended.si_code in (os.CLD_KILLED, os.CLD_DUMPED)
         frame = {"t": "exit", "signal": ended.si_status if killed else 0, "code": 0 if killed else ended.si_status}

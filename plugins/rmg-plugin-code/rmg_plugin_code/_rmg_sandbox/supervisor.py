@@ -14,7 +14,7 @@ import select
 import time
 
 from . import judge, worker
-from .isolate import kill_uid
+from .cleanup import kill_uid
 from .proto import (
     JUDGE_OFFSET,
     KILLED,

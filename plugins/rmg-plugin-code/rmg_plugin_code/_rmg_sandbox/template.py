@@ -20,7 +20,7 @@ import marshal
 import os
 import sys
 
-from . import isolate, single
+from . import cleanup, isolate, single
 from .proto import (
     JUDGE_OFFSET,
     PR_SET_PDEATHSIG,
@@ -207,17 +207,17 @@ def run_shared(job: dict[str, Any], result_fd: int, out_fd: int, shared: dict[st
             result_fd,
             {"t": "fatal", "err": "sandbox supervisor failed: %s" % describe(exc, job["limits"]), "infra": True},
         )
-        isolate.kill_uid(job["uid"])
-        isolate.kill_uid(job["judge_uid"])
-    isolate.clean_run(job["uid"], shared)
+        cleanup.kill_uid(job["uid"])
+        cleanup.kill_uid(job["judge_uid"])
+    cleanup.clean_run(job["uid"], shared)
 
 
 def clean_after(pid: int, status: int, shared: dict[str, Any]) -> None:
     """T, on reaping an H that was killed (the host's backstop) before it cleaned up."""
     if os.WIFSIGNALED(status):
-        isolate.kill_uid(UID_BASE + pid)
-        isolate.kill_uid(UID_BASE + JUDGE_OFFSET + pid)
-        isolate.clean_run(UID_BASE + pid, shared)
+        cleanup.kill_uid(UID_BASE + pid)
+        cleanup.kill_uid(UID_BASE + JUDGE_OFFSET + pid)
+        cleanup.clean_run(UID_BASE + pid, shared)
 
 
 WARM_UP = "from typing import List\n\ndef f(x: List[int]) -> int:\n    return sum(x)\n\nf([1])\n"
