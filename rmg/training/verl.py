@@ -41,11 +41,37 @@ _VERL_KWARGS = ("reward_router_address", "reward_model_tokenizer")
 DEFAULT_SPEC = "default"  # the data_source router
 
 
+class _PoolClient:
+    """`RMG_RAY_POOL=name`: score on a named `rmg.training.ray.RewardPool` instead of in this process."""
+
+    def __init__(self, name: str) -> None:
+        from rmg.core.spec import parse_spec
+
+        from .ray import RewardPool
+
+        self.pool = RewardPool.connect(name)
+        info = _ray_get(self.pool.actors[0].info.remote())
+        self.spec = info["spec"]
+        self.node = parse_spec(self.spec)  # only for the result keys: scoring happens on the pool
+
+    def score(self, sample: Sample) -> ScoredSample:
+        return self.pool.score_one(sample)
+
+    async def ascore(self, sample: Sample) -> ScoredSample:
+        return await self.pool.ascore_one(sample)
+
+
+def _ray_get(ref: Any) -> Any:
+    import ray
+
+    return ray.get(ref)
+
+
 @dataclass
 class _Scorer:
     """The runner and the fixed result keys of one spec in this process."""
 
-    shared: SharedRunner
+    shared: SharedRunner | _PoolClient
     dims: list[str]
     failure_score: float
     routed: bool  # the default router: the sample's route is chosen here, not by the spec
@@ -109,6 +135,7 @@ def _scorer(options: dict[str, Any], address: str | None, tokenizer: Any) -> _Sc
         if options.get(key) is not None:
             params[key] = options[key]
     key = (
+        os.environ.get("RMG_RAY_POOL"),
         str(spec),
         repr(sorted(params.items())),
         options.get("timeout"),
@@ -123,6 +150,13 @@ def _scorer(options: dict[str, Any], address: str | None, tokenizer: Any) -> _Sc
             return scorer
         from rmg.core.registry import list_rewards
 
+        pool_name = os.environ.get("RMG_RAY_POOL")
+        if pool_name:
+            client = _PoolClient(pool_name)
+            failure = float(options.get("failure_score", 0.0))
+            scorer = _Scorer(client, _static_dims(client.node), failure, False)
+            _scorers[key] = scorer
+            return scorer
         installed = {getattr(r, "name", str(r)) for r in list_rewards()}
         routed = spec == DEFAULT_SPEC
         if routed:
@@ -147,6 +181,7 @@ def _scorer(options: dict[str, Any], address: str | None, tokenizer: Any) -> _Sc
 
 
 def result_keys(dims: list[str]) -> list[str]:
+    """The keys of every result dict for a spec whose parts are `dims`."""
     return ["score", "acc", *FLAGS, *(f"dim/{d}" for d in dims)]
 
 
