@@ -17,6 +17,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "plugins": "rmg.cli.plugins_cmd:plugins_command",
     "install": "rmg.cli.install_cmd:install_command",
     "uninstall": "rmg.cli.install_cmd:uninstall_command",
+    "genrm": "rmg.cli.genrm_cmd:genrm_command",
 }
 
 
