@@ -102,7 +102,7 @@ def _static_dims(node: Node) -> list[str]:
 def _default_workers() -> int | None:
     """Inside verl's reward-loop actors, share the node's CPUs among its `reward.num_workers` actors."""
     ray = __import__("sys").modules.get("ray")
-    if ray is None:
+    if ray is None or not ray.is_initialized():  # get_runtime_context() would start a Ray session
         return None
     try:
         name = ray.get_runtime_context().get_actor_name() or ""
