@@ -4,7 +4,7 @@ run by verl's own reward-loop workers and manager (on a local Ray) over a DataPr
 from __future__ import annotations
 
 import asyncio
-import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from training_helpers import make_batch, make_tokenizer, ray_init, words_of  # noqa: E402
+from training_helpers import make_batch, make_tokenizer, ray_init, short_tmp, words_of  # noqa: E402
 
 pytest.importorskip("verl", reason="make test installs rmg[training]; run `make install-training`")
 
@@ -89,7 +89,8 @@ def test_verl_reward_loop_manager_on_ray_lands_scores_and_extra_info_per_sample(
     """The whole reward loop as the trainer runs it: RewardLoopManager starts its Ray workers, each
     loads rmg through `pkg://`; the score sits on each response's last valid token and every
     extra-info array has one entry per sample, failures included."""
-    ray = ray_init(tmp_path)
+    folder = short_tmp()
+    ray = ray_init(folder)
     try:
         from verl.experimental.reward_loop.reward_loop import RewardLoopManager
 
@@ -101,6 +102,7 @@ def test_verl_reward_loop_manager_on_ray_lands_scores_and_extra_info_per_sample(
         out = RewardLoopManager(config).compute_rm_score(batch)
     finally:
         ray.shutdown()
+        shutil.rmtree(folder, ignore_errors=True)
     rm = out.batch["rm_scores"]
     resp_len = batch.batch["attention_mask"][:, batch.batch["prompts"].shape[1] :].sum(dim=1)
     expected = [s if e == 0 else -1.0 for s, e in zip(EXPECTED_SCORES, EXPECTED_ERROR)]

@@ -72,14 +72,19 @@ def make_batch(tokenizer: Any, rows: list[dict[str, Any]], prompt_len: int = 8, 
     )
 
 
-def ray_init(tmp: Path, num_cpus: int = 2) -> Any:
-    """A local Ray session whose files stay in `tmp` (not the home directory)."""
+def short_tmp() -> Path:
+    """A fresh short folder: Ray's socket paths under it must stay below 107 bytes."""
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="rmgray", dir="/tmp"))
+
+
+def ray_init(short: Path, num_cpus: int = 2) -> Any:
+    """A local Ray session whose files stay in `short` (from `short_tmp`), not the home directory."""
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
-    os.environ["RAY_TMPDIR"] = str(tmp)
+    os.environ["RAY_TMPDIR"] = str(short)
     import ray
 
-    short = Path("/tmp") / f"rmgray{os.getpid()}"  # Ray's socket paths must stay short
-    short.mkdir(exist_ok=True)
     ray.init(
         num_cpus=num_cpus,
         include_dashboard=False,
