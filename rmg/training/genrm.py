@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -40,9 +40,9 @@ __all__ = [
     "PointwiseVerdict",
     "detect_kind",
     "pairwise_rows",
+    "pointwise_items",
     "pointwise_rows",
     "to_pairs",
-    "pointwise_items",
 ]
 
 DATA_SOURCE_PAIRWISE = "rmg/genrm_pairwise"
@@ -142,8 +142,17 @@ def pairwise_rows(
         for prompt, chosen, rejected in to_pairs(row):
             chosen_first = rng.random() < 0.5
             a, b = (chosen, rejected) if chosen_first else (rejected, chosen)
-            text = render(DEFAULT_TEMPLATES["pairwise"], {**_values(prompt, principles or []), "response_a": a,
-                                                           "answer_a": a, "response_b": b, "answer_b": b, "format": fmt})
+            text = render(
+                DEFAULT_TEMPLATES["pairwise"],
+                {
+                    **_values(prompt, principles or []),
+                    "response_a": a,
+                    "answer_a": a,
+                    "response_b": b,
+                    "answer_b": b,
+                    "format": fmt,
+                },
+            )
             yield {
                 "data_source": DATA_SOURCE_PAIRWISE,
                 "prompt": _messages(DEFAULT_SYSTEM, text),
@@ -169,8 +178,14 @@ def pointwise_rows(
         prompt, response, label = pointwise_items(row, attribute)
         if not low <= label <= high:
             raise InvalidInput(f"{attribute} = {label:g} is outside the scale {low:g}..{high:g}")
-        values = {**_values(prompt, principles or [f"{attribute.capitalize()} of the response."]), "response": response,
-                  "answer": response, "scale_min": f"{low:g}", "scale_max": f"{high:g}", "format": fmt}
+        values = {
+            **_values(prompt, principles or [f"{attribute.capitalize()} of the response."]),
+            "response": response,
+            "answer": response,
+            "scale_min": f"{low:g}",
+            "scale_max": f"{high:g}",
+            "format": fmt,
+        }
         yield {
             "data_source": DATA_SOURCE_POINTWISE,
             "prompt": _messages(DEFAULT_SYSTEM, render(DEFAULT_TEMPLATES["pointwise"], values)),
@@ -191,7 +206,7 @@ class PairwiseVerdict(Reward):
         "Grades a generative judge's pairwise verdict: 1.0 if its final JSON/tag verdict names the preferred "
         "response (reference 'A' or 'B'), 0.0 for the other one or a tie, format_score when no verdict parses."
     )
-    example = {
+    example: ClassVar[dict[str, Any] | None] = {
         "prompt": "(a pairwise judge prompt)",
         "response": 'B is more accurate. {"critique": "B is correct", "choice": "B"}',
         "reference": "B",
@@ -205,8 +220,9 @@ class PairwiseVerdict(Reward):
         try:
             choice = str(parse_pairwise(candidate.content).choice)
         except JudgeParseError as exc:
-            return RewardResult(score=self.format_score, reason=f"no verdict: {exc}",
-                                dimensions=[Dimension(name="format", score=0.0)])
+            return RewardResult(
+                score=self.format_score, reason=f"no verdict: {exc}", dimensions=[Dimension(name="format", score=0.0)]
+            )
         correct = choice == expected  # the parser gives "A", "B" or "tie"
         return RewardResult(
             score=1.0 if correct else 0.0,
@@ -224,8 +240,11 @@ class PointwiseVerdict(Reward):
         "the reference being JSON {score, min, max} or a number (scale from the parameters); format_score when "
         "no score parses or it is off the scale."
     )
-    example = {"prompt": "(a pointwise judge prompt)", "response": '{"critique": "good", "score": 3}',
-               "reference": '{"score": 4, "min": 0, "max": 4}'}
+    example: ClassVar[dict[str, Any] | None] = {
+        "prompt": "(a pointwise judge prompt)",
+        "response": '{"critique": "good", "score": 3}',
+        "reference": '{"score": 4, "min": 0, "max": 4}',
+    }
     scale_min: float = Field(0.0, description="scale when the reference is a bare number")
     scale_max: float = Field(4.0, description="scale when the reference is a bare number")
     format_score: float = Field(0.0, description="score of a reply with no readable score")
@@ -248,8 +267,9 @@ class PointwiseVerdict(Reward):
         try:
             predicted = parse_pointwise(candidate.content, low, high).score
         except JudgeParseError as exc:
-            return RewardResult(score=self.format_score, reason=f"no score: {exc}",
-                                dimensions=[Dimension(name="format", score=0.0)])
+            return RewardResult(
+                score=self.format_score, reason=f"no score: {exc}", dimensions=[Dimension(name="format", score=0.0)]
+            )
         closeness = 1.0 - abs(predicted - label) / (high - low)
         return RewardResult(
             score=closeness,

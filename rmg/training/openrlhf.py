@@ -22,7 +22,7 @@ from rmg.core.schema import RewardResult, RewardStatus, Sample
 
 from .shared import get_runner
 
-__all__ = ["reward_func", "response_of", "DEFAULT_SPEC"]
+__all__ = ["DEFAULT_SPEC", "response_of", "reward_func"]
 
 DEFAULT_SPEC = "math.accuracy"
 _FLAGS = ("timeout", "error", "invalid_input")

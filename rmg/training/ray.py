@@ -16,12 +16,13 @@ from __future__ import annotations
 import asyncio
 import os
 from collections import deque
-from typing import Any, AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
 
 from rmg.core.runner import Runner
 from rmg.core.schema import RewardResult, RewardStatus, Sample, ScoredSample
 
-__all__ = ["RewardPool", "RewardActor", "NAMESPACE"]
+__all__ = ["NAMESPACE", "RewardActor", "RewardPool"]
 
 NAMESPACE = "rmg"
 
@@ -56,14 +57,18 @@ def _failed_chunk(chunk: list[tuple[int, Any]], message: str) -> list[ScoredSamp
     for index, sample in chunk:
         base = sample if isinstance(sample, Sample) else Sample()
         n = max(len(base.candidates), 1)
-        out.append(ScoredSample(index=index, sample=base, results=[RewardResult.failure(RewardStatus.error, message)] * n))
+        out.append(
+            ScoredSample(index=index, sample=base, results=[RewardResult.failure(RewardStatus.error, message)] * n)
+        )
     return out
 
 
 class RewardPool:
     """A handle on a pool of reward actors (started here, or found by name)."""
 
-    def __init__(self, actors: list[Any], *, name: str | None = None, chunk_size: int = 8, max_inflight: int | None = None):
+    def __init__(
+        self, actors: list[Any], *, name: str | None = None, chunk_size: int = 8, max_inflight: int | None = None
+    ):
         self.actors = list(actors)
         self.name = name
         self.chunk_size = max(1, chunk_size)
@@ -243,6 +248,6 @@ class RewardPool:
     def __enter__(self) -> RewardPool:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if not self.name:
             self.shutdown()

@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-__all__ = ["DEFAULT_ROUTES", "ROUTE_REWARDS", "route_of", "route_table", "prepare_reference"]
+__all__ = ["DEFAULT_ROUTES", "ROUTE_REWARDS", "prepare_reference", "route_of", "route_table"]
 
 # route key -> the reward it uses
 ROUTE_REWARDS: dict[str, str] = {"math": "math.accuracy", "code": "code.execution"}

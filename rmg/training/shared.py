@@ -25,7 +25,7 @@ from typing import Any
 from rmg.core.runner import Runner
 from rmg.core.schema import Sample, ScoredSample
 
-__all__ = ["SharedRunner", "get_runner", "close_all"]
+__all__ = ["SharedRunner", "close_all", "get_runner"]
 
 
 class SharedRunner:

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from rmg.core.schema import RewardStatus, Sample, ScoredSample
 
 from .shared import get_runner
 
-__all__ = ["RewardFunc", "AsyncRewardFunc", "reward_func", "async_reward_func", "math_accuracy", "think_format"]
+__all__ = ["AsyncRewardFunc", "RewardFunc", "async_reward_func", "math_accuracy", "reward_func", "think_format"]
 
 REFERENCE_COLUMNS = ("solution", "answer", "ground_truth", "reference")
 
@@ -94,7 +95,11 @@ class RewardFunc:
         return out
 
     def __call__(
-        self, prompts: list[Any] | None = None, completions: list[Any] | None = None, completion_ids: Any = None, **kw: Any
+        self,
+        prompts: list[Any] | None = None,
+        completions: list[Any] | None = None,
+        completion_ids: Any = None,
+        **kw: Any,
     ) -> list[float | None]:
         log_metric = kw.pop("log_metric", None)
         samples = self._samples(prompts, completions or [], kw)
@@ -107,7 +112,11 @@ class AsyncRewardFunc(RewardFunc):
     """The `async def` twin (TRL awaits coroutine reward functions concurrently with the others)."""
 
     async def __call__(  # type: ignore[override]
-        self, prompts: list[Any] | None = None, completions: list[Any] | None = None, completion_ids: Any = None, **kw: Any
+        self,
+        prompts: list[Any] | None = None,
+        completions: list[Any] | None = None,
+        completion_ids: Any = None,
+        **kw: Any,
     ) -> list[float | None]:
         import asyncio
 

@@ -35,7 +35,9 @@ def raises(response: str) -> float:
 
 def _gsm8k(n: int) -> list[dict[str, Any]]:
     rows = [json.loads(line) for line in (ROOT / "examples" / "gsm8k_solutions.jsonl").read_text().splitlines()]
-    return [{"data_source": "openai/gsm8k", "solution_str": r["response"], "ground_truth": r["reference"]} for r in rows[:n]]
+    return [
+        {"data_source": "openai/gsm8k", "solution_str": r["response"], "ground_truth": r["reference"]} for r in rows[:n]
+    ]
 
 
 def test_compute_score_from_8_threads_equals_the_main_thread() -> None:

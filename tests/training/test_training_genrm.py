@@ -19,7 +19,7 @@ RECIPES = Path(rmg.__file__).parent / "training" / "recipes"
 
 
 def _rmg(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "rmg", *args], cwd=cwd, capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "rmg", *args], cwd=cwd, capture_output=True, text=True, check=False)
 
 
 def _pairs_fixture(tmp: Path) -> list[Path]:
@@ -33,9 +33,23 @@ def _pairs_fixture(tmp: Path) -> list[Path]:
         with gzip.open(DATA / "hh_rlhf_harmless_base_test.jsonl.gz", "rt") as f:
             hh.write_text("".join(next(f) for _ in range(6)))
     else:  # a clone without ../shared: rows written to the same formats
-        llmbar.write_text(json.dumps([{"input": f"q{i}", "output_1": "good", "output_2": "bad", "label": 1 + i % 2} for i in range(10)]))
-        rmbench.write_text(json.dumps([{"prompt": "p", "chosen": ["c1", "c2", "c3"], "rejected": ["r1", "r2", "r3"]}] * 4))
-        hh.write_text("".join(json.dumps({"chosen": "\n\nHuman: hi\n\nAssistant: hello", "rejected": "\n\nHuman: hi\n\nAssistant: go away"}) + "\n" for _ in range(6)))
+        llmbar.write_text(
+            json.dumps(
+                [{"input": f"q{i}", "output_1": "good", "output_2": "bad", "label": 1 + i % 2} for i in range(10)]
+            )
+        )
+        rmbench.write_text(
+            json.dumps([{"prompt": "p", "chosen": ["c1", "c2", "c3"], "rejected": ["r1", "r2", "r3"]}] * 4)
+        )
+        hh.write_text(
+            "".join(
+                json.dumps(
+                    {"chosen": "\n\nHuman: hi\n\nAssistant: hello", "rejected": "\n\nHuman: hi\n\nAssistant: go away"}
+                )
+                + "\n"
+                for _ in range(6)
+            )
+        )
     return [llmbar, rmbench, hh]
 
 
@@ -55,20 +69,29 @@ def test_prepare_pairwise_writes_verl_rows_with_the_judge_template_and_balanced_
     # the chosen response sits where the label says (LLMBar row 0)
     first = json.loads(inputs[0].read_text())[0]
     chosen = first["output_1"] if first["label"] == 1 else first["output_2"]
-    block = user.split("[Response A]")[1] if row["reward_model"]["ground_truth"] == "A" else user.split("[Response B]")[1]
+    block = (
+        user.split("[Response A]")[1] if row["reward_model"]["ground_truth"] == "A" else user.split("[Response B]")[1]
+    )
     assert block.strip().startswith(chosen.strip()[:40])
 
 
 def test_prepare_pointwise_and_bad_rows_are_named(tmp_path: Path) -> None:
     good = tmp_path / "hs2.jsonl"
-    good.write_text("".join(json.dumps({"prompt": f"q{i}", "response": f"a{i}", "helpfulness": i % 5}) + "\n" for i in range(5)))
+    good.write_text(
+        "".join(json.dumps({"prompt": f"q{i}", "response": f"a{i}", "helpfulness": i % 5}) + "\n" for i in range(5))
+    )
     proc = _rmg("genrm", "prepare", str(good), "--pointwise", "-o", "pw.parquet", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     rows = pq.read_table(tmp_path / "pw.parquet").to_pylist()
     assert [json.loads(r["reward_model"]["ground_truth"])["score"] for r in rows] == [0, 1, 2, 3, 4]
     assert "from 0 to 4" in rows[0]["prompt"][1]["content"]
     bad = tmp_path / "bad.jsonl"
-    bad.write_text(json.dumps({"prompt": "q", "response": "a", "helpfulness": 1}) + "\n" + json.dumps({"prompt": "q", "response": "a", "helpfulness": 9}) + "\n")
+    bad.write_text(
+        json.dumps({"prompt": "q", "response": "a", "helpfulness": 1})
+        + "\n"
+        + json.dumps({"prompt": "q", "response": "a", "helpfulness": 9})
+        + "\n"
+    )
     proc = _rmg("genrm", "prepare", str(bad), "--pointwise", "-o", "x.parquet", cwd=tmp_path)
     assert proc.returncode != 0 and "bad.jsonl:2" in proc.stderr and "outside the scale" in proc.stderr
 
@@ -83,7 +106,9 @@ def test_prepare_pointwise_and_bad_rows_are_named(tmp_path: Path) -> None:
     ],
 )
 def test_pairwise_grader(reply: str, reference: str, score: float) -> None:
-    scored = next(rmg.evaluate("genrm.pairwise(format_score=-0.5)", [rmg.Sample.of(reply, reference=reference)], workers=0))
+    scored = next(
+        rmg.evaluate("genrm.pairwise(format_score=-0.5)", [rmg.Sample.of(reply, reference=reference)], workers=0)
+    )
     assert scored.result.ok and scored.result.score == score
 
 
@@ -111,10 +136,20 @@ def test_grpo_recipe_composes_through_verl_hydra_and_loads_rmg_reward(tmp_path: 
     assert cfg.algorithm.adv_estimator == "grpo" and cfg.actor_rollout_ref.rollout.n == 8
     assert cfg.trainer.nnodes == 2 and cfg.reward.custom_reward_function.path == "pkg://rmg.training.verl"
     fn = get_custom_reward_fn(cfg)
-    good = asyncio.run(fn(data_source="rmg/genrm_pairwise", solution_str='{"critique": "", "choice": "A"}', ground_truth="A"))
-    close = asyncio.run(fn(data_source="rmg/genrm_pointwise", solution_str='{"score": 2}', ground_truth='{"score": 3, "min": 0, "max": 4}'))
+    good = asyncio.run(
+        fn(data_source="rmg/genrm_pairwise", solution_str='{"critique": "", "choice": "A"}', ground_truth="A")
+    )
+    close = asyncio.run(
+        fn(
+            data_source="rmg/genrm_pointwise",
+            solution_str='{"score": 2}',
+            ground_truth='{"score": 3, "min": 0, "max": 4}',
+        )
+    )
     assert good["score"] == 1.0 and close["score"] == 0.75
     script = (RECIPES / "run_genrm_grpo.sh").read_text()
     assert "--config-name=genrm_grpo" in script and "verl.trainer.main_ppo" in script
-    proc = subprocess.run(["bash", str(RECIPES / "run_genrm_grpo.sh")], cwd=tmp_path, capture_output=True, text=True)
+    proc = subprocess.run(
+        ["bash", str(RECIPES / "run_genrm_grpo.sh")], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 2 and "rmg genrm prepare" in proc.stderr  # names the missing data and how to make it

@@ -44,7 +44,7 @@ def test_reward_file_scores_one_sample_per_call_from_worker_threads(monkeypatch:
     reward_func = _load_like_openrlhf()
     cases = [("6*12?", "so 72", "72", 1.0), ("6*12?", "so 71", "72", 0.0), ("?", "x", None, -1.0)] * 4
 
-    def one(case):  # noqa: ANN001, ANN202
+    def one(case):
         question, answer, label, _ = case
         query, prompt = _chatml(question, answer)
         return reward_func([query], [prompt], [label])

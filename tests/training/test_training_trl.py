@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from training_helpers import make_tokenizer  # noqa: E402
+from training_helpers import make_tokenizer
 
-import rmg.training.trl as rtrl  # noqa: E402
-from rmg.training.trl import async_reward_func, reward_func  # noqa: E402
+import rmg.training.trl as rtrl
+from rmg.training.trl import async_reward_func, reward_func
 
 
 def test_reward_func_scores_text_and_chat_completions_and_returns_none_for_failures() -> None:
@@ -56,7 +56,23 @@ def _tiny_model_and_tokenizer() -> tuple[Any, Any]:
     torch = pytest.importorskip("torch")
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    words = "what is 2 plus 2 ? the answer 4 5 <think> </think> <answer> </answer> so".split()
+    words = [
+        "what",
+        "is",
+        "2",
+        "plus",
+        "2",
+        "?",
+        "the",
+        "answer",
+        "4",
+        "5",
+        "<think>",
+        "</think>",
+        "<answer>",
+        "</answer>",
+        "so",
+    ]
     tok = make_tokenizer(words)
     torch.manual_seed(0)
     config = LlamaConfig(
@@ -84,7 +100,7 @@ def test_one_grpo_step_on_cpu_with_rmg_rewards(tmp_path: Path, funcs: str) -> No
     calls: list[list[float | None]] = []
     inner = reward_func("math.accuracy") if funcs == "spec" else rtrl.math_accuracy
 
-    def recording(prompts, completions, **kw):  # noqa: ANN001, ANN003 - TRL's contract
+    def recording(prompts, completions, **kw):
         out = inner(prompts=prompts, completions=completions, **kw)
         calls.append(out)
         return out

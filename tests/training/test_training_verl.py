@@ -12,13 +12,23 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from training_helpers import make_batch, make_tokenizer, ray_init, short_tmp, words_of  # noqa: E402
+from training_helpers import make_batch, make_tokenizer, ray_init, short_tmp, words_of
 
 pytest.importorskip("verl", reason="make test installs rmg[training]; run `make install-training`")
 
 ROWS = [
-    {"data_source": "openai/gsm8k", "prompt": "what is 6 times 12", "response": "6 times 12 is 72", "ground_truth": "72"},
-    {"data_source": "openai/gsm8k", "prompt": "what is 6 times 12", "response": "the answer is 71", "ground_truth": "72"},
+    {
+        "data_source": "openai/gsm8k",
+        "prompt": "what is 6 times 12",
+        "response": "6 times 12 is 72",
+        "ground_truth": "72",
+    },
+    {
+        "data_source": "openai/gsm8k",
+        "prompt": "what is 6 times 12",
+        "response": "the answer is 71",
+        "ground_truth": "72",
+    },
     # an unknown data source: an error result in the batch, not an exception that kills the step
     {"data_source": "my_private_set", "prompt": "say hi", "response": "hi", "ground_truth": "hi"},
     {"data_source": "lighteval/MATH", "prompt": "what is 1 plus 1", "response": "so it is 2", "ground_truth": "2"},
@@ -35,8 +45,8 @@ EXPECTED_ERROR = [0.0, 0.0, 1.0, 0.0, 0.0]
 
 
 def _verl_config(tok_dir: Path, name: str, extra: list[str] = ()):  # type: ignore[assignment]
-    from hydra import compose, initialize_config_dir
     import verl
+    from hydra import compose, initialize_config_dir
 
     config_dir = Path(verl.__file__).parent / "trainer" / "config"
     overrides = [

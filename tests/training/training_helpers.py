@@ -11,7 +11,7 @@ SPECIAL = ["<pad>", "<unk>", "<s>", "</s>"]
 
 def make_tokenizer(words: list[str], folder: Path | None = None) -> Any:
     """A word-level fast tokenizer over `words` (left padding), saved to `folder` when given."""
-    from tokenizers import Tokenizer, models, pre_tokenizers, decoders
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
     from transformers import PreTrainedTokenizerFast
 
     vocab = {tok: i for i, tok in enumerate(SPECIAL)}
@@ -55,7 +55,7 @@ def make_batch(tokenizer: Any, rows: list[dict[str, Any]], prompt_len: int = 8, 
     prompts_t, responses_t = torch.tensor(prompts), torch.tensor(responses)
     mask = torch.tensor(masks)
     position_ids = torch.clamp(torch.cumsum(mask, dim=1) - 1, min=0)
-    obj = lambda values: np.array(values, dtype=object)  # noqa: E731 - verl's non-tensor columns
+    obj = lambda values: np.array(values, dtype=object)
     return DataProto.from_dict(
         tensors={
             "prompts": prompts_t,
