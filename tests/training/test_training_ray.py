@@ -109,3 +109,26 @@ def test_rmg_score_ray_writes_the_same_output_as_a_local_run_and_resumes(tmp_pat
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "resuming" in proc.stderr and "Ray, 2 actors" in proc.stderr
     assert ray_out.read_text() == (tmp_path / "local.jsonl").read_text()
+
+
+def test_when_no_actor_is_left_the_lost_samples_come_back_as_errors_not_an_exception(ray_session) -> None:
+    """A one-actor pool whose actor is killed: the retry has nowhere to go, so the chunks in flight
+    and the rest are `error` results; every sample still has its row, in order."""
+    code = "```python\nimport time\ntime.sleep(0.2)\ndef f(x):\n    return x + 1\n```"
+    samples = [rmg.Sample.of(code, reference={"tests": [f"assert f({i}) == {i + 1}"]}) for i in range(12)]
+    pool = RewardPool.start("code.execution", num_actors=1, num_cpus=1, name="rmg-kill-all", chunk_size=2)
+    result: dict[str, list] = {}
+    thread = threading.Thread(target=lambda: result.setdefault("scored", pool.score(samples)))
+    try:
+        thread.start()
+        time.sleep(1.0)
+        ray_session.kill(ray_session.get_actor("rmg-kill-all-0", namespace=NAMESPACE))
+        thread.join(timeout=240)
+    finally:
+        pool.shutdown()
+    scored = result["scored"]
+    assert [s.index for s in scored] == list(range(12))
+    statuses = [s.results[0].status.value for s in scored]
+    assert "error" in statuses and set(statuses) <= {"ok", "error"}
+    errors = [s.results[0].error for s in scored if not s.results[0].ok]
+    assert all("actor" in (e or "") for e in errors)
