@@ -71,7 +71,7 @@ def _ray_get(ref: Any) -> Any:
 class _Scorer:
     """The runner and the fixed result keys of one spec in this process."""
 
-    shared: SharedRunner | _PoolClient
+    shared: SharedRunner | _PoolClient | None  # None: nothing to score with (reported per sample)
     dims: list[str]
     failure_score: float
     routed: bool  # the default router: the sample's route is chosen here, not by the spec
@@ -128,9 +128,18 @@ def _configure_judges(shared: SharedRunner, address: str | None, tokenizer: Any)
                 reward.model = model_name
 
 
+def _plain(value: Any) -> Any:
+    """Hydra hands `reward_kwargs` mappings over as OmegaConf containers: make them plain."""
+    if type(value).__name__ in ("DictConfig", "ListConfig"):
+        from omegaconf import OmegaConf
+
+        return OmegaConf.to_container(value, resolve=True)
+    return value
+
+
 def _scorer(options: dict[str, Any], address: str | None, tokenizer: Any) -> _Scorer:
-    spec = options.get("spec") or os.environ.get("RMG_SPEC") or DEFAULT_SPEC
-    params = dict(options.get("params") or {})
+    spec = _plain(options.get("spec")) or os.environ.get("RMG_SPEC") or DEFAULT_SPEC
+    params = dict(_plain(options.get("params")) or {})
     for key in ("base_url", "model"):
         if options.get(key) is not None:
             params[key] = options[key]
@@ -141,6 +150,7 @@ def _scorer(options: dict[str, Any], address: str | None, tokenizer: Any) -> _Sc
         options.get("timeout"),
         options.get("workers"),
         options.get("concurrency"),
+        options.get("failure_score"),
         address,
         os.getpid(),
     )
@@ -159,11 +169,14 @@ def _scorer(options: dict[str, Any], address: str | None, tokenizer: Any) -> _Sc
             return scorer
         installed = {getattr(r, "name", str(r)) for r in list_rewards()}
         routed = spec == DEFAULT_SPEC
+        failure = float(options.get("failure_score", 0.0))
+        spec_value: Any = spec
         if routed:
-            available = {k: v for k, v in ROUTE_REWARDS.items() if v in installed}
-            spec_value: Any = {"route": available} if available else "format.think_answer"
-        else:
-            spec_value = spec
+            spec_value = {"route": {k: v for k, v in ROUTE_REWARDS.items() if v in installed}}
+            if not spec_value["route"]:  # no routed reward installed: every sample is an error naming it
+                scorer = _Scorer(None, [], failure, True, installed)
+                _scorers[key] = scorer
+                return scorer
         workers = options.get("workers")
         shared = get_runner(
             spec_value,
@@ -174,7 +187,6 @@ def _scorer(options: dict[str, Any], address: str | None, tokenizer: Any) -> _Sc
             _key_extra=address,
         )
         _configure_judges(shared, address, tokenizer)
-        failure = float(options.get("failure_score", 0.0))
         scorer = _Scorer(shared, _static_dims(shared.runner.node), failure, routed, installed)
         _scorers[key] = scorer
         return scorer
@@ -278,6 +290,7 @@ def compute_score(
         scorer, sample = _prepare(data_source, solution_str, ground_truth, extra_info, kwargs)
         if scorer is None or isinstance(sample, ScoredSample):
             return _finish(scorer, sample)  # type: ignore[arg-type]
+        assert scorer.shared is not None  # a scorer without one reports every sample in _prepare
         return _finish(scorer, scorer.shared.score(sample))
     except Exception as exc:  # noqa: BLE001 - the trainer's step must go on
         return _finish(None, _failure(RewardStatus.error, f"{type(exc).__name__}: {exc}"))
@@ -295,6 +308,7 @@ async def compute_score_async(
         scorer, sample = _prepare(data_source, solution_str, ground_truth, extra_info, kwargs)
         if scorer is None or isinstance(sample, ScoredSample):
             return _finish(scorer, sample)  # type: ignore[arg-type]
+        assert scorer.shared is not None
         return _finish(scorer, await scorer.shared.ascore(sample))
     except Exception as exc:  # noqa: BLE001
         return _finish(None, _failure(RewardStatus.error, f"{type(exc).__name__}: {exc}"))

@@ -160,3 +160,13 @@ def test_routes_option_prints_the_data_source_table() -> None:
         [sys.executable, "-m", "rmg.training.verl", "--routes"], capture_output=True, text=True, check=True
     ).stdout
     assert "gsm8k" in out and "math.accuracy" in out and "code.execution" in out
+
+
+def test_spec_as_a_hydra_mapping_and_per_config_failure_scores() -> None:
+    """A YAML mapping in verl's config reaches the function as an OmegaConf DictConfig."""
+    omegaconf = pytest.importorskip("omegaconf")
+    spec = omegaconf.OmegaConf.create({"route": {"openai/gsm8k": "math.accuracy"}})
+    assert compute_score("openai/gsm8k", "so 72", "72", spec=spec)["score"] == 1.0
+    unrouted = compute_score("other", "so 72", "72", spec=spec, failure_score=-2.0)
+    assert unrouted["invalid_input"] == 1.0 and unrouted["score"] == -2.0
+    assert compute_score("other", "so 72", "72", spec=spec, failure_score=-3.0)["score"] == -3.0
