@@ -124,3 +124,41 @@ def test_verl_reward_loop_manager_on_ray_lands_scores_and_extra_info_per_sample(
     for key in keys:
         assert len(out.non_tensor_batch[key]) == len(ROWS)
     assert list(out.non_tensor_batch["error"]) == EXPECTED_ERROR
+
+
+def test_rmg_reward_manager_gives_a_judge_the_prompt(tok_dir: Path) -> None:
+    """verl's naive manager passes no prompt; rmg's manager (loaded by importlib from config) decodes
+    it, so a judge's request to its endpoint holds the question."""
+    from transformers import AutoTokenizer
+    from verl.trainer.ppo.reward import load_reward_manager
+
+    from rmg.testing import ScriptedLLMServer
+
+    with ScriptedLLMServer('{"critique": "fine", "score": 10}') as server:
+        config = _verl_config(
+            tok_dir,
+            "compute_score",
+            [
+                "reward.custom_reward_function.path=null",
+                "reward.reward_manager.source=importlib",
+                "reward.reward_manager.name=RmgRewardManager",
+                "reward.reward_manager.module.path=pkg://rmg.training.verl_manager",
+                "+reward.reward_kwargs.spec=judge",
+                f"+reward.reward_kwargs.base_url={server.base_url}",
+                "+reward.reward_kwargs.model=scripted",
+            ],
+        )
+        tokenizer = AutoTokenizer.from_pretrained(str(tok_dir))
+        manager = load_reward_manager(config, tokenizer)
+        assert type(manager).__name__ == "RmgRewardManager"
+        batch = make_batch(tokenizer, ROWS[:2])
+        batch.non_tensor_batch["extra_info"] = np.array([{"index": 0}, {"index": 1}], dtype=object)
+
+        async def run_all():
+            return await asyncio.gather(*(manager.run_single(batch[i : i + 1]) for i in range(2)))
+
+        outputs = manager.loop.run_until_complete(run_all())
+        asked = [m["content"] for r in server.requests for m in r["messages"] if m["role"] == "user"]
+    assert [o["reward_score"] for o in outputs] == [1.0, 1.0]
+    assert all(o["reward_extra_info"]["error"] == 0.0 for o in outputs)
+    assert len(asked) == 2 and all("what is 6 times 12" in text for text in asked)
