@@ -72,7 +72,9 @@ def prepare_command(
 
     try:
         if pointwise:
-            rows = list(pointwise_rows(source(), attribute=attribute, scale=scale, principles=list(principles), split=split))
+            rows = list(
+                pointwise_rows(source(), attribute=attribute, scale=scale, principles=list(principles), split=split)
+            )
         else:
             rows = list(pairwise_rows(source(), principles=list(principles), seed=seed, split=split))
     except (InvalidInput, DataError, ValueError, KeyError) as exc:
@@ -86,4 +88,6 @@ def prepare_command(
         key = r["reward_model"]["ground_truth"] if not pointwise else "pointwise"
         labels[key] = labels.get(key, 0) + 1
     shown = ", ".join(f"{k}: {v}" for k, v in sorted(labels.items()))
-    click.echo(f"wrote {len(rows)} rows to {output} ({shown}); reward spec: genrm.{'pointwise' if pointwise else 'pairwise'}")
+    click.echo(
+        f"wrote {len(rows)} rows to {output} ({shown}); reward spec: genrm.{'pointwise' if pointwise else 'pairwise'}"
+    )
