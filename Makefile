@@ -8,11 +8,12 @@ BROWSER_STAMP := $(VENV)/.rmg-browser
 AGENTS_STAMP := $(VENV)/.rmg-agents
 SERVER_STAMP := $(VENV)/.rmg-server
 RAY_SERVE_STAMP := $(VENV)/.rmg-ray-serve
+TRAINING_STAMP := $(VENV)/.rmg-training
 DEMO_SPEC ?= math.accuracy + format.repetition(max_penalty=-0.5)
 # A plugin's [test] extra is installed only where it defines one.
 plugin_req = -e "$(1)$(if $(shell grep -s '^test *=' $(1)/pyproject.toml),[test])"
 
-.PHONY: demo test lint bench dist install browser agents server clean
+.PHONY: demo test lint bench dist install browser agents server training clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,9 +59,19 @@ $(RAY_SERVE_STAMP): $(SERVER_STAMP)
 server: $(SERVER_STAMP) $(RAY_SERVE_STAMP)
 
 # Extras the test groups need (and mypy, to see their types), installed before the gates.
-EXTRAS := $(AGENTS_STAMP) $(SERVER_STAMP) $(RAY_SERVE_STAMP)
+EXTRAS := $(AGENTS_STAMP) $(SERVER_STAMP) $(RAY_SERVE_STAMP) $(TRAINING_STAMP)
 
 demo: $(STAMP) $(AGENTS_STAMP)
+# The training tests need real verl, Ray and TRL (rmg[training], ~1.9 GB). torch goes first, pinned
+# to the CPU wheel 2.13.0: pyproject only gives torch a range (>=2.4,<2.14) so users keep their own
+# CUDA build, and an unpinned resolve here would pull a multi-GB CUDA torch. Takes ~1.5-4 min.
+$(TRAINING_STAMP): $(STAMP)
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e ".[training]" "torch==2.13.0" "langchain-core>=1.7,<1.8"
+	touch $(TRAINING_STAMP)
+
+training: $(TRAINING_STAMP)
+
 	@echo "== rewards installed =="
 	$(BIN)/rmg list
 	@echo "== scoring examples/gsm8k_solutions.jsonl offline =="

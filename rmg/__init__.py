@@ -13,8 +13,14 @@ from rmg.core.plugins import set_default_plugins
 
 __version__ = "0.1.0"
 
-# rmg's own judges and benchmarks are default plugins, loaded and reported like an installed one.
-set_default_plugins({"rmg.judges": "rmg.judges.plugin", "rmg.evaluation": "rmg.evaluation.plugin"})
+# rmg's own judges, benchmarks and GenRM graders are default plugins, loaded and reported like installed ones.
+set_default_plugins(
+    {
+        "rmg.judges": "rmg.judges.plugin",
+        "rmg.evaluation": "rmg.evaluation.plugin",
+        "rmg.training": "rmg.training.plugin",  # the GenRM grading rewards
+    }
+)
 
 _EXPORTS: dict[str, str] = {
     # data model

@@ -11,6 +11,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# the host's own rewards: the judge, and the GenRM graders of rmg.training (entry point rmg:training)
+HOST = {"judge", "genrm.pairwise", "genrm.pointwise"}
+
 PLUGINS = {
     "rmg-plugin-math": {"math.accuracy", "math.verify_steps"},
     "rmg-plugin-code": {"code.execution", "code.syntax", "code.style", "code.patch_similarity"},
@@ -54,9 +57,9 @@ def test_each_rule_plugin_appears_in_rmg_list_when_installed_in_a_fresh_venv_and
         return {row["name"] for row in json.loads(done.stdout)}
 
     pip("install", "-e", str(ROOT))
-    assert listed() == {"judge"}  # the host's own reward, and no plugin yet
+    assert listed() == HOST  # the host's own rewards, and no plugin yet
     for name, rewards in PLUGINS.items():
         pip("install", "-e", str(ROOT / "plugins" / name))
-        assert listed() == {"judge"} | rewards, name
+        assert listed() == HOST | rewards, name
         pip("uninstall", "-y", name)
-        assert listed() == {"judge"}, name
+        assert listed() == HOST, name

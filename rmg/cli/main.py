@@ -22,6 +22,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "induce": "rmg.cli.induce_cmd:induce_command",
     "models": "rmg.cli.models_cmd:models_group",
     "serve": "rmg.cli.serve_cmd:serve_command",
+    "genrm": "rmg.cli.genrm_cmd:genrm_command",
 }
 
 

@@ -21,9 +21,18 @@ from rmg.cli.scoring import dataset_options, default_output, score_file
     default=None,
     help="Output JSONL (default: ./<input>.scored.jsonl). Re-running resumes it.",
 )
+@click.option(
+    "--ray",
+    "ray_address",
+    is_flag=False,
+    flag_value="local",
+    default=None,
+    metavar="[ADDRESS]",
+    help="Score on a Ray cluster (rmg[training]): ADDRESS, or a local cluster when none is given.",
+)
 @runner_options
 @dataset_options
-def score_command(spec: str, input_path: str, output: str | None, **options: Any) -> None:
+def score_command(spec: str, input_path: str, output: str | None, ray_address: str | None, **options: Any) -> None:
     """Score every row of INPUT (JSONL, JSON or Parquet) with SPEC.
 
     \b
@@ -31,7 +40,13 @@ def score_command(spec: str, input_path: str, output: str | None, **options: Any
       rmg score math.accuracy data.jsonl
       rmg score "0.2*format.think_answer + 0.8*math.accuracy" data.jsonl -o out.jsonl
       rmg score judge --principle "Refuse clearly harmful requests" --mode pairwise pairs.jsonl
+      rmg score math.accuracy data.jsonl --ray              (a local Ray cluster; or --ray ADDRESS)
     Each output row is the input row plus "reward" (a list for several responses).
     """
     out = Path(output) if output else default_output(input_path)
+    if ray_address:
+        from rmg.cli.ray_scoring import score_file_on_ray
+
+        score_file_on_ray(spec, input_path, out, options, None if ray_address == "local" else ray_address)
+        return
     score_file(spec, input_path, out, options)
