@@ -199,13 +199,14 @@ def result_keys(dims: list[str]) -> list[str]:
 
 def to_verl(result: RewardResult, dims: list[str], failure_score: float = 0.0) -> dict[str, float]:
     """The fixed-key dict verl logs: same keys whatever happened to the sample."""
-    score = result.score if result.ok else failure_score
+    score = result.score if result.ok and result.score is not None else failure_score
     out: dict[str, float] = {"score": float(score), "acc": float(score)}
     for flag in FLAGS:
         out[flag] = 1.0 if result.status.value == flag else 0.0
     by_name = {d.name: d.score for d in result.dimensions}
     for d in dims:
-        out[f"dim/{d}"] = float(by_name.get(d, failure_score))
+        part = by_name.get(d)  # None: the part failed (or was not reached), so it is unscored
+        out[f"dim/{d}"] = float(part) if part is not None else failure_score
     return out
 
 
@@ -286,6 +287,7 @@ def compute_score(
     **kwargs: Any,
 ) -> dict[str, float]:
     """verl's reward function (sync: verl runs it in a thread pool). Never raises."""
+    scorer: _Scorer | None = None  # known once prepared: a later failure keeps its keys
     try:
         scorer, sample = _prepare(data_source, solution_str, ground_truth, extra_info, kwargs)
         if scorer is None or isinstance(sample, ScoredSample):
@@ -293,7 +295,7 @@ def compute_score(
         assert scorer.shared is not None  # a scorer without one reports every sample in _prepare
         return _finish(scorer, scorer.shared.score(sample))
     except Exception as exc:  # noqa: BLE001 - the trainer's step must go on
-        return _finish(None, _failure(RewardStatus.error, f"{type(exc).__name__}: {exc}"))
+        return _finish(scorer, _failure(RewardStatus.error, f"{type(exc).__name__}: {exc}"))
 
 
 async def compute_score_async(
@@ -304,6 +306,7 @@ async def compute_score_async(
     **kwargs: Any,
 ) -> dict[str, float]:
     """verl's reward function (async: awaited on the reward loop, never blocks it). Never raises."""
+    scorer: _Scorer | None = None  # known once prepared: a later failure keeps its keys
     try:
         scorer, sample = _prepare(data_source, solution_str, ground_truth, extra_info, kwargs)
         if scorer is None or isinstance(sample, ScoredSample):
@@ -311,7 +314,7 @@ async def compute_score_async(
         assert scorer.shared is not None
         return _finish(scorer, await scorer.shared.ascore(sample))
     except Exception as exc:  # noqa: BLE001
-        return _finish(None, _failure(RewardStatus.error, f"{type(exc).__name__}: {exc}"))
+        return _finish(scorer, _failure(RewardStatus.error, f"{type(exc).__name__}: {exc}"))
 
 
 def _main(argv: list[str] | None = None) -> int:
