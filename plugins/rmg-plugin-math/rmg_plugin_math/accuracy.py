@@ -26,8 +26,9 @@ import rmg
 
 from . import symbolic
 from .equivalence import Verdict, compare
-from .extract import Extraction, extract_answer
-from .normalize import clean, compact, split_items
+from .extract import Extraction, extract_answer, is_math, math_spans, span_inner
+from .kinds import kind_of
+from .normalize import clean, compact, split_items, strip_outer, to_number
 
 __all__ = ["MathAccuracy", "reference_answers", "has_work"]
 
@@ -54,7 +55,13 @@ def reference_answers(reference: Any) -> list[str]:
         if "####" in text:  # a full GSM8K solution as the reference: its answer follows ####
             text = text.rsplit("####", 1)[1].strip() or text
         elif "\\boxed" in text or "\\fbox" in text:
-            found = extract_answer(text, last_number=False)
+            found = extract_answer(text, last_number=False, numeric=False)
+            distinct = list(dict.fromkeys(found.boxed))
+            text = ", ".join(distinct) if found.method == "boxed" and len(distinct) > 1 else found.answer or text
+        elif _only_spans(text):
+            text = ", ".join(span_inner(m) for m in math_spans(text))  # `$1$ and $2$ and $3$`
+        elif not is_math(strip_outer(text)) and (len(text) > 80 or len(math_spans(text)) > 1):
+            found = extract_answer(text, last_number=False, numeric=False)  # a worked solution as the reference
             text = found.answer or text
         return [text]
     if isinstance(reference, (list, tuple)) and reference:
@@ -63,6 +70,16 @@ def reference_answers(reference: Any) -> list[str]:
         f"math.accuracy: the reference must be a gold answer (string, number or a list of them), "
         f"got {type(reference).__name__} {str(reference)[:80]!r}"
     )
+
+
+def _only_spans(text: str) -> bool:
+    """Several math spans joined only by `and` / `or` / commas: a list answer."""
+    spans = math_spans(text)
+    if len(spans) < 2:
+        return False
+    rest = "".join(text[a.end() : b.start()] for a, b in zip(spans, spans[1:]))
+    outside = text[: spans[0].start()] + rest + text[spans[-1].end() :]
+    return re.fullmatch(r"(?:\s|,|;|and|or|\.)*", outside) is not None
 
 
 def has_work(text: str, span: tuple[int, int], min_words: int) -> bool:
@@ -80,6 +97,10 @@ def _best(pred: str, golds: list[str], use_symbolic: bool) -> Verdict:
         if verdict.match:
             return verdict
     return verdict
+
+
+def _a(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
 
 
 class MathAccuracy(rmg.Reward):
@@ -113,11 +134,14 @@ class MathAccuracy(rmg.Reward):
     def score(self, sample: rmg.Sample, candidate: rmg.Candidate) -> rmg.RewardResult:
         symbolic.warn_once()
         golds = reference_answers(sample.reference)
-        found = extract_answer(candidate.content, last_number=self.fallback)
+        kind = kind_of(golds[0])
+        numeric = any(to_number(clean(g)) is not None for g in golds)
+        found = extract_answer(candidate.content, last_number=self.fallback, numeric=numeric)
         details: dict[str, Any] = {"extracted": None if found.answer is None else found.answer[:200],
-                                   "extraction": found.method}
+                                   "extraction": found.method, "kind": kind}
         if found.answer is None:
-            return rmg.RewardResult(score=0.0, reason="no final answer found", details={**details, "method": "none"})
+            return rmg.RewardResult(score=0.0, reason=f"no final answer found (the reference is {_a(kind)})",
+                                    details={**details, "method": "none"})
         if self.require_work and not has_work(candidate.content, found.span, self.min_work_words):
             return rmg.RewardResult(
                 score=0.0,
@@ -126,10 +150,11 @@ class MathAccuracy(rmg.Reward):
             )
         verdict = self._judge(found, golds)
         details.update({"method": verdict.method, **({"note": verdict.note} if verdict.note else {})})
+        read = f"read {_a(kind)} answer {details['extracted']!r} (span: {found.method})"
         if verdict.match:
-            reason = f"final answer {details['extracted']!r} matches the reference ({verdict.method})"
+            reason = f"{read}; matches the reference ({verdict.method})"
         else:
-            reason = f"final answer {details['extracted']!r} does not match the reference {golds[0][:80]!r}"
+            reason = f"{read}; does not match the reference {golds[0][:80]!r}"
             reason += f": {verdict.note}" if verdict.note else f" ({verdict.method})"
         return rmg.RewardResult(score=1.0 if verdict.match else 0.0, reason=reason, details=details)
 

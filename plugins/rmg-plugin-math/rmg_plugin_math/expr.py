@@ -22,7 +22,7 @@ from fractions import Fraction
 
 from .arith import BINARY_OPS
 
-__all__ = ["equal_by_value"]
+__all__ = ["equal_by_value", "relation_by_value", "value_of"]
 
 _REFUSE = re.compile(r"[=<>,;|!&_']|\\(?!frac|sqrt|pi\b)|\\infty|\\cup|\\in\b")
 _TOKEN = re.compile(r"\s*(\d+\.?\d*|\.\d+|sqrt|pi|[a-zA-Z]|\*\*|[-+*/()])")
@@ -53,7 +53,8 @@ def _braced(text: str, i: int) -> tuple[str, int] | None:
 
 def _to_python(latex: str) -> str | None:
     """LaTeX -> a Python expression, or None outside the supported grammar."""
-    s = latex.replace("\\cdot", "*").replace("\\times", "*").replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
+    s = latex.replace("\\cdot", "*").replace("\\times", "*")
+    s = re.sub(r"\\[dtc]frac", r"\\frac", s)
     if len(s) > _MAX_LEN or _REFUSE.search(s):
         return None
     for _ in range(20):  # innermost-first is not needed: each pass rewrites the first command
@@ -163,3 +164,62 @@ def equal_by_value(a: str, b: str) -> bool | None:
         va, vb = [complex(va[0])] * 3 if len(va) == 1 else va, [complex(vb[0])] * 3 if len(vb) == 1 else vb
     return all(abs(x - y) <= (0 if isinstance(x, Fraction) and isinstance(y, Fraction) else 1e-9 * max(1.0, abs(x)))
                for x, y in zip(va, vb))
+
+
+def value_of(text: str) -> float | None:
+    """The real value of a constant closed form (`\\frac{\\sqrt3}{2}`, `2\\pi`), or None."""
+    py = _to_python(text)
+    if not py or re.search(r"\b[a-zA-Z]\b", py):
+        return None
+    values = _values(py, set())
+    if values is None:
+        return None
+    v = complex(values[0])
+    return v.real if abs(v.imag) <= 1e-12 else None
+
+
+_ORDER = {"<": 1, "<=": 1, ">": -1, ">=": -1, "=": 0, "!=": 0}
+
+
+def relation_by_value(p_sides: list[str], p_ops: list[str], g_sides: list[str], g_ops: list[str]) -> bool | None:
+    """Two relations `L op R` as one: `2x+4y-3=0` vs `y = -x/2 + 3/4`, `-x > -1` vs `x < 1`.
+
+    Each is read as `L - R` (sides swapped so `>` becomes `<`); they agree when the operators agree
+    and the two `L - R` are proportional at the fixed generic points (positively for inequalities).
+    None when either side is outside the small grammar or the relation is a chain.
+    """
+    if len(p_ops) != 1 or len(g_ops) != 1:
+        return None
+    norm = {">": "<", ">=": "<="}
+    ops = []
+    values = []
+    for sides, op in ((p_sides, p_ops[0]), (g_sides, g_ops[0])):
+        left, right = (sides[1], sides[0]) if _ORDER[op] < 0 else (sides[0], sides[1])
+        py = _to_python(f"({left})-({right})") if len(left) + len(right) < _MAX_LEN - 8 else None
+        if not py:
+            return None
+        names = set(re.findall(r"\b[a-zA-Z]\b", py))
+        if names & {"e", "i"}:
+            return None
+        ops.append(norm.get(op, op))
+        values.append((names, py))
+    if ops[0] != ops[1] or values[0][0] != values[1][0] or not values[0][0]:
+        return None if ops[0] == ops[1] else False
+    va, vb = _values(values[0][1], values[0][0]), _values(values[1][1], values[1][0])
+    if va is None or vb is None or len(va) != len(vb):
+        return None
+    ratios = []
+    for x, y in zip(va, vb):
+        x, y = complex(x), complex(y)
+        if abs(y) < 1e-12 or abs(x) < 1e-12:
+            if abs(x) > 1e-9 or abs(y) > 1e-9:
+                return False
+            continue
+        ratios.append(x / y)
+    if not ratios:
+        return None
+    first = ratios[0]
+    same = all(abs(r - first) <= 1e-9 * max(1.0, abs(first)) for r in ratios)
+    if ops[0] in ("<", "<="):
+        return same and first.real > 0 and abs(first.imag) < 1e-9
+    return same

@@ -34,7 +34,15 @@ _MARKER = re.compile(
     r"|^[ \t]*(?:\*\*)?A(?:\*\*)?\s*[:：])[ \t]*(?:\*\*)?[ \t]*",
     re.I | re.M,
 )
-_NUMBER = re.compile(r"-?\$?\d[\d,]*(?:\.\d+)?%?|-?\.\d+|\\[dt]?frac\{-?\d+\}\{\d+\}")
+_STANDALONE = re.compile(
+    r"(?<![A-Za-z_\d.,^])(?:-\s?)?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:[.,]\d+)?(?:\s*/\s*\d+(?!\.\d))?%?(?!\d)"
+    r"|(?<![\w.])-?\.\d+|-?\\[dtc]?frac\{-?\d+\}\{\d+\}"
+)
+_SPAN = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\\(([^\n]+?)\\\)|\$((?:[^$\n\\]|\\.)+?)\$", re.S)
+_TEXT_CMD = re.compile(r"\\(?:text|mathrm|textbf|mbox|operatorname)\s*\{[^{}]*\}")
+_PROSE_WORD = re.compile(r"[A-Za-z]{3,}")
+_IS = re.compile(r"\s(?:is|are|was|equals|be)\s|\s=\s(?=[^=]*$)")
+_WHOLE_MAX = 300
 _ENUMERATION = re.compile(r"(?:(?:-?\d+(?:\.\d+)?|\.\.\.|\\[lc]?dots|…)\s*,\s*){2,}-?\d+(?:\.\d+)?")
 _SENTENCE_END = re.compile(r"\n|\.(?=\s|$)|;(?=\s)|\s(?:because|since|which|as)\s")
 
@@ -103,34 +111,132 @@ def _sentence(text: str, start: int) -> tuple[str, int]:
     return rest[:end], start + end
 
 
-def extract_answer(text: str, *, last_number: bool = True) -> Extraction:
-    """Find the final answer of `text` (see the module docstring for the rules)."""
+def math_spans(text: str) -> list[re.Match[str]]:
+    """The LaTeX math spans of `text` in order: `$$..$$`, `\\[..\\]`, `\\(..\\)`, `$..$` (one line)."""
+    return [m for m in _SPAN.finditer(text) if (m.group(1) or m.group(2) or m.group(3) or m.group(4) or "").strip()]
+
+
+def span_inner(m: re.Match[str]) -> str:
+    return next(g for g in m.groups() if g is not None).strip()
+
+
+def is_math(text: str) -> bool:
+    """Is `text` itself a math answer (no prose): at most one word of 3+ letters outside LaTeX commands?"""
+    s = _TEXT_CMD.sub(" ", text)
+    s = re.sub(r"\\[A-Za-z]+", " ", s)
+    words = _PROSE_WORD.findall(s)
+    return len(words) <= 1 and bool(re.search(r"[\w\\]", text)) and len(text) <= _WHOLE_MAX
+
+
+def last_number(text: str) -> re.Match[str] | None:
+    """The last standalone number of `text` (never one glued after a letter, as in `AZYUK2A`)."""
+    found = list(_STANDALONE.finditer(text[-_TAIL:]))
+    return found[-1] if found else None
+
+
+def refine(answer: str, numeric: bool) -> tuple[str, str]:
+    """Narrow a marked answer ("The volume of $V$ is 120", "$x = 5 \\approx 5.0$") to its value.
+
+    Returns the narrowed text and what was taken (`whole`, `after_is`, `math_span`, `last_number`).
+    """
+    s = answer.strip().strip("*").strip()
+    spans = math_spans(s)
+    if len(spans) == 1 and spans[0].start() == 0 and spans[0].end() >= len(s.rstrip(".!;,")):
+        return span_inner(spans[0]), "math_span"
+    if is_math(s):
+        return s, "whole"
+    m = list(_IS.finditer(s))
+    if m:
+        rest = s[m[-1].end():].strip()
+        if rest:
+            inner, how = refine(rest, numeric)
+            return inner, how if how != "whole" else "after_is"
+    if spans:
+        return span_inner(spans[-1]), "math_span"
+    if numeric:
+        n = last_number(s)
+        if n:
+            return n.group(0), "last_number"
+    return s, "whole"
+
+
+def _marker(tail: str, offset: int, numeric: bool, after: int = 0) -> Extraction | None:
+    for m in reversed(list(_MARKER.finditer(tail))):
+        if offset + m.start() < after:
+            return None
+        answer, end = _sentence(tail, m.end())
+        if answer.strip(" *:$"):
+            value, how = refine(answer, numeric)
+            if value.strip(" *:$."):
+                return Extraction(value, f"marker/{how}", (offset + m.start(), offset + end))
+    return None
+
+
+def extract_answer(text: str, *, last_number: bool = True, numeric: bool = True) -> Extraction:
+    """Find the final answer of `text` (see the module docstring for the rules).
+
+    `numeric`: the reference is a number, so the last-number fallback may apply.
+    """
+    text = text.replace("\u2212", "-")
+    offset = max(0, len(text) - _TAIL)
+    tail = text[offset:]
     boxes = boxed_contents(text)
     if boxes:
         content, start, end = boxes[-1]
+        late = _marker(tail, offset, numeric, after=end)  # "The final answer is $X$" after the last box wins
+        if late is not None and re.search(r"final\s+answer", tail[late.span[0] - offset : late.span[1] - offset], re.I):
+            return late
         return Extraction(content, "boxed", (start, end), tuple(b[0] for b in boxes))
-    offset = max(0, len(text) - _TAIL)
-    tail = text[offset:]
     hashes = list(_HASHES.finditer(tail))
     if hashes and hashes[-1].group(1).strip():
         m = hashes[-1]
         return Extraction(m.group(1).strip(), "gsm8k", (offset + m.start(), offset + m.end()))
-    for m in reversed(list(_MARKER.finditer(tail))):
-        answer, end = _sentence(tail, m.end())
-        if answer.strip(" *:$"):
-            return Extraction(answer.strip().strip("*").strip(), "marker", (offset + m.start(), offset + end))
+    marked = _marker(tail, offset, numeric)
+    if marked is not None:
+        return marked
+    stripped = text.strip()
+    spans = math_spans(tail)
+    if spans:
+        m = spans[-1]
+        whole = m.start() + offset <= len(text) - len(text.lstrip()) and m.end() + offset >= len(text.rstrip())
+        if not (numeric and last_number and _number_after(tail, m.end())):
+            return Extraction(_unchain(span_inner(m)), "whole_math" if whole else "math_span",
+                              (offset + m.start(), offset + m.end()))
+    if stripped and "\n" not in stripped and is_math(stripped) and not (numeric and _PROSE_WORD.search(stripped)):
+        return Extraction(stripped, "whole", (len(text) - len(text.lstrip()), len(text.rstrip())))
     if not last_number:
         return Extraction(None, "none")
     lines = [ln for ln in tail.splitlines() if ln.strip()]
     if not lines:
         return Extraction(None, "none")
+    if not numeric:
+        if len(stripped) <= 60 and "\n" not in stripped:  # a short text answer ("Tuesday", "odd")
+            return Extraction(stripped, "whole", (0, len(text)))
+        return Extraction(None, "none")
     last = lines[-1][-_LAST_LINE:]  # the enumeration pattern backtracks: keep its input short
     line_start = offset + tail.rfind(last)
     enumerations = list(_ENUMERATION.finditer(last))
-    numbers = list(_NUMBER.finditer(last))
+    numbers = list(_STANDALONE.finditer(last))
     if not numbers:
         return Extraction(None, "none")
     m = numbers[-1]
     if enumerations and enumerations[-1].end() >= m.end():
         m = enumerations[-1]  # "1, 2, 3, ..., 42": the whole list is the answer
-    return Extraction(m.group(0), "last_number", (line_start + m.start(), line_start + m.end()))
+    return Extraction(m.group(0).strip(), "last_number", (line_start + m.start(), line_start + m.end()))
+
+
+def _number_after(tail: str, end: int) -> bool:
+    """A standalone number in a later sentence than the last math span: the span is not the answer."""
+    rest = tail[end:]
+    if re.match(r"\s*[.!?](?:\s|$)|\s*\n|\s+[A-Z]", rest) or re.search(r"\.\s*(?:\$\$|\\\])$", tail[:end]):
+        return bool(_STANDALONE.search(rest))  # the span ends its sentence: a later number is the answer
+    cut = re.search(r"[.!?](?:\s|$)|\n", rest)
+    return bool(cut and _STANDALONE.search(rest[cut.end():]))
+
+
+def _unchain(span: str) -> str:
+    """`x = 5+5+1 = 1/3 \\approx 0.33` -> `x = 1/3`: an approximation is not the answer."""
+    parts = re.split(r"\\approx|≈", span, maxsplit=1)
+    if len(parts) == 2 and re.fullmatch(r"[A-Za-z](?:_\{?\w+\}?)?\s*", parts[0]):
+        return parts[1].strip()  # `x \approx 11`: the variable is not the answer
+    return parts[0].strip() or span
