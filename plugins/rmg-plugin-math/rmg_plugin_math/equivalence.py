@@ -25,6 +25,8 @@ __all__ = ["Verdict", "compare"]
 
 _ABS_TOL = Fraction(5, 10**7)  # as rounding both sides to 6 decimals would
 _REL_TOL = Fraction(1, 10**9)  # for large values written in scientific notation
+_TINY = Fraction(1, 10**3)
+_TINY_REL = Fraction(1, 10**6)
 _WORDS = re.compile(r"[A-Za-z][A-Za-z .'-]*")
 _MATRIX = re.compile(r"\\begin\{([pbvBV]?matrix|array)\}(?:\{[^{}]*\})?(.*?)\\end\{\1\}", re.S)
 _MAX_ITEMS = 64
@@ -41,6 +43,8 @@ class Verdict:
 def _numbers_equal(a: Number, b: Number) -> bool:
     def close(x: Fraction, y: Fraction) -> bool:
         diff = abs(x - y)
+        if max(abs(x), abs(y)) < _TINY:  # 9.1e-31 is not 9.1e-30: tiny values compare relatively
+            return diff <= _TINY_REL * max(abs(x), abs(y))
         return diff <= _ABS_TOL or diff <= _REL_TOL * abs(y)
 
     options_a = [a.value, a.value / 100] if a.percent else [a.value]

@@ -120,12 +120,14 @@ def span_inner(m: re.Match[str]) -> str:
     return next(g for g in m.groups() if g is not None).strip()
 
 
+def _prose(text: str) -> list[str]:
+    """The words of 3+ letters outside LaTeX commands and `\\text{}`."""
+    return _PROSE_WORD.findall(re.sub(r"\\[A-Za-z]+", " ", _TEXT_CMD.sub(" ", text)))
+
+
 def is_math(text: str) -> bool:
     """Is `text` itself a math answer (no prose): at most one word of 3+ letters outside LaTeX commands?"""
-    s = _TEXT_CMD.sub(" ", text)
-    s = re.sub(r"\\[A-Za-z]+", " ", s)
-    words = _PROSE_WORD.findall(s)
-    return len(words) <= 1 and bool(re.search(r"[\w\\]", text)) and len(text) <= _WHOLE_MAX
+    return len(_prose(text)) <= 1 and bool(re.search(r"[\w\\]", text)) and len(text) <= _WHOLE_MAX
 
 
 def last_number(text: str) -> re.Match[str] | None:
@@ -202,7 +204,7 @@ def extract_answer(text: str, *, last_number: bool = True, numeric: bool = True)
         if not (numeric and last_number and _number_after(tail, m.end())):
             return Extraction(_unchain(span_inner(m)), "whole_math" if whole else "math_span",
                               (offset + m.start(), offset + m.end()))
-    if stripped and "\n" not in stripped and is_math(stripped) and not (numeric and _PROSE_WORD.search(stripped)):
+    if stripped and "\n" not in stripped and is_math(stripped) and not (numeric and _prose(stripped)):
         return Extraction(stripped, "whole", (len(text) - len(text.lstrip()), len(text.rstrip())))
     if not last_number:
         return Extraction(None, "none")

@@ -135,7 +135,9 @@ def _from_relation(text: str) -> tuple[str, list[Interval]] | None:
 
 def intervals(text: str) -> tuple[str | None, list[Interval]] | None:
     """The intervals `text` states (and the variable, when written as a relation), or None."""
-    s = _IN.sub("", text.strip()) if _IN.match(text.strip()) else text.strip()
+    s, member = text.strip(), _IN.match(text.strip())
+    if member:
+        s = s[member.end():]
     s = _REALS.sub(lambda _: "(-\\infty,\\infty)", s)
     if "=" in s or "<" in s or ">" in s:
         pieces = _OR.split(s)
@@ -154,7 +156,8 @@ def intervals(text: str) -> tuple[str | None, list[Interval]] | None:
         if one is None:
             return None
         out.append(one)
-    return None, sorted(out, key=lambda i: (i.lo, i.hi))
+    name = member.group(0).split("\\")[0].replace("∈", "").strip() if member else None
+    return name, sorted(out, key=lambda i: (i.lo, i.hi))
 
 
 def kind_of(answer: str) -> str:
