@@ -40,7 +40,7 @@ PATH_LIMIT = 10.0
 GSM8K_STRIDE = 4
 
 # One symbolic comparison (not among the cases) so both contenders have imported sympy before timing.
-WARM_UP = ("\\boxed{(3,\\infty) \\cup (-\\infty,0)}", "(-\\infty,0)\\cup(3,\\infty)")
+WARM_UP = ("\\boxed{\\sin^2 x + \\cos^2 x}", "1")
 PATHOLOGICAL = {
     "\\frac{ x 50": "\\boxed{" + "\\frac{" * 50 + "}",
     "9^{9^{9^{9}}} boxed": "\\boxed{9^{9^{9^{9}}}}",

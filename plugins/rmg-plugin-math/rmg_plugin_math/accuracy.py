@@ -136,7 +136,7 @@ class MathAccuracy(rmg.Reward):
         golds = reference_answers(sample.reference)
         kind = kind_of(golds[0])
         numeric = any(to_number(clean(g)) is not None for g in golds)
-        found = extract_answer(candidate.content, last_number=self.fallback, numeric=numeric)
+        found = extract_answer(candidate.content, last_number=self.fallback, numeric=numeric, choice=kind == "choice")
         details: dict[str, Any] = {"extracted": None if found.answer is None else found.answer[:200],
                                    "extraction": found.method, "kind": kind}
         if found.answer is None:

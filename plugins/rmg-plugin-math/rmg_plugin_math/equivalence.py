@@ -72,6 +72,11 @@ def _matrix(text: str) -> list[list[str]] | None:
     t = text.strip()
     if t[:1] in "([" and t[-1:] in ")]" and t[1:].lstrip().startswith("\\begin"):
         t = t[1:-1].strip()  # `\left[\begin{array}..\end{array}\right]`
+    if t.startswith("[[") and t.endswith("]]"):  # `[[1, 2], [3, 4]]`, as code writes a matrix
+        rows = split_items(t[1:-1])
+        if all(r.startswith("[") and r.endswith("]") for r in rows):
+            return [split_items(r[1:-1]) for r in rows]
+        return None
     m = _MATRIX.fullmatch(t)
     if not m:
         return None
@@ -107,7 +112,7 @@ def _same_intervals(a: list[Interval], b: list[Interval]) -> bool:
     )
 
 
-_INTERVAL_HINT = re.compile(r"\\infty|\\cup|∪|<|>|!=|\\in\b|\\mathbb|ℝ|^[(\[].*[)\]]$")
+_INTERVAL_HINT = re.compile(r"real\s+numbers|\\infty|\\cup|∪|<|>|!=|\\in\b|\\mathbb|ℝ|^[(\[].*[)\]]$")
 _SIMPLE_LHS = re.compile(r"[^=<>+]{1,24}")
 
 
@@ -139,7 +144,8 @@ def _structure(p: str, g: str, depth: int) -> Verdict | None:
         if ip is not None and ig is not None:
             if ip[0] and ig[0] and ip[0] != ig[0]:
                 return Verdict(False, "interval", f"variable {ip[0]} is not {ig[0]}")
-            if ip[0] is None and ig[0] is None and len(ip[1]) == len(ig[1]) == 1 and "\\infty" not in p + g:
+            if ip[0] is None and ig[0] is None and len(ip[1]) == len(ig[1]) == 1 \
+                    and INF not in (abs(ip[1][0].lo), abs(ip[1][0].hi), abs(ig[1][0].lo), abs(ig[1][0].hi)):
                 return None  # `(1, 2)` vs `(1, 2)`: a point as much as an interval: the tuple path decides
             return Verdict(_same_intervals(ip[1], ig[1]), "interval")
     rp, rg = relation_parts(p), relation_parts(g)
@@ -173,6 +179,8 @@ def compare(pred: str, gold: str, *, use_symbolic: bool = True, _depth: int = 0)
         return Verdict(_numbers_equal(np_, ng), "numeric")
     if _depth > 3:
         return Verdict(False, "mismatch", "nested too deep")
+    if ng is not None and re.fullmatch(r"[A-Za-z0-9]*[A-Za-z]{2}[A-Za-z0-9]*", p) and re.search(r"\d", p):
+        return Verdict(False, "mismatch", "a word, not a number")  # `AZYUK2A`
     choice = re.fullmatch(r"[A-E]", g) and re.match(r"\(?([A-E])(?:[).:]|\s|$)", p)
     if choice:
         return Verdict(choice.group(1) == g, "choice")

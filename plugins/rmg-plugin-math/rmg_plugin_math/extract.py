@@ -43,6 +43,8 @@ _TEXT_CMD = re.compile(r"\\(?:text|mathrm|textbf|mbox|operatorname)\s*\{[^{}]*\}
 _PROSE_WORD = re.compile(r"[A-Za-z]{3,}")
 _IS = re.compile(r"\s(?:is|are|was|equals|be)\s|\s=\s(?=[^=]*$)")
 _WHOLE_MAX = 300
+_CONNECTOR = re.compile(r"\s*(?:,|;|,?\s*and|,?\s*or)\s*")
+_CHOICE = re.compile(r"(?:\b(?:option|choice|answer)\s*(?:is\s*)?:?\s*\(?|\()([A-E])\b\)?")
 _ENUMERATION = re.compile(r"(?:(?:-?\d+(?:\.\d+)?|\.\.\.|\\[lc]?dots|…)\s*,\s*){2,}-?\d+(?:\.\d+)?")
 _SENTENCE_END = re.compile(r"\n|\.(?=\s|$)|;(?=\s)|\s(?:because|since|which|as)\s")
 
@@ -174,10 +176,11 @@ def _marker(tail: str, offset: int, numeric: bool, after: int = 0) -> Extraction
     return None
 
 
-def extract_answer(text: str, *, last_number: bool = True, numeric: bool = True) -> Extraction:
+def extract_answer(text: str, *, last_number: bool = True, numeric: bool = True, choice: bool = False) -> Extraction:
     """Find the final answer of `text` (see the module docstring for the rules).
 
-    `numeric`: the reference is a number, so the last-number fallback may apply.
+    `numeric`: the reference is a number, so the last-number fallback may apply; `choice`: the
+    reference is a choice letter, so "option (C)" in the last sentence is an answer.
     """
     text = text.replace("\u2212", "-")
     offset = max(0, len(text) - _TAIL)
@@ -202,8 +205,13 @@ def extract_answer(text: str, *, last_number: bool = True, numeric: bool = True)
         m = spans[-1]
         whole = m.start() + offset <= len(text) - len(text.lstrip()) and m.end() + offset >= len(text.rstrip())
         if not (numeric and last_number and _number_after(tail, m.end())):
-            return Extraction(_unchain(span_inner(m)), "whole_math" if whole else "math_span",
-                              (offset + m.start(), offset + m.end()))
+            first = _joined(tail, spans)
+            joints = [tail[a.end() : b.start()] for a, b in zip(spans[first:], spans[first + 1 :])]
+            answer = _unchain(span_inner(spans[first]))
+            for joint, span in zip(joints, spans[first + 1 :]):  # `$x>1$ or $x<-1$` stays a union
+                answer += (" or " if re.search(r"\bor\b", joint) else ", ") + _unchain(span_inner(span))
+            return Extraction(answer, "whole_math" if whole else "math_span" if first == len(spans) - 1 else "math_spans",
+                              (offset + spans[first].start(), offset + m.end()))
     if stripped and "\n" not in stripped and is_math(stripped) and not (numeric and _prose(stripped)):
         return Extraction(stripped, "whole", (len(text) - len(text.lstrip()), len(text.rstrip())))
     if not last_number:
@@ -212,6 +220,16 @@ def extract_answer(text: str, *, last_number: bool = True, numeric: bool = True)
     if not lines:
         return Extraction(None, "none")
     if not numeric:
+        if choice:
+            letters = list(_CHOICE.finditer(tail[-_LAST_LINE:]))
+            if letters:
+                return Extraction(letters[-1].group(1), "choice", (len(text) - _LAST_LINE, len(text)))
+        sentence = re.split(r"(?<=[.!?])\s+|\n", lines[-1].strip())
+        last_sentence = [x for x in sentence if x.strip()][-1][-_LAST_LINE:]
+        if _IS.search(last_sentence):  # "Thus the interval is [1, 2)."
+            value, _ = refine(last_sentence, numeric)
+            if value and (is_math(value) or re.search(r"real\s+numbers", value)):
+                return Extraction(value, "last_sentence", (len(text) - len(last_sentence), len(text)))
         if len(stripped) <= 60 and "\n" not in stripped:  # a short text answer ("Tuesday", "odd")
             return Extraction(stripped, "whole", (0, len(text)))
         return Extraction(None, "none")
@@ -225,6 +243,14 @@ def extract_answer(text: str, *, last_number: bool = True, numeric: bool = True)
     if enumerations and enumerations[-1].end() >= m.end():
         m = enumerations[-1]  # "1, 2, 3, ..., 42": the whole list is the answer
     return Extraction(m.group(0).strip(), "last_number", (line_start + m.start(), line_start + m.end()))
+
+
+def _joined(tail: str, spans: list[re.Match[str]]) -> int:
+    """Index of the first span in a run `$x=2$ or $x=-2$` / `$1$, $2$ and $3$` that ends the response."""
+    first = len(spans) - 1
+    while first > 0 and _CONNECTOR.fullmatch(tail[spans[first - 1].end() : spans[first].start()]):
+        first -= 1
+    return first
 
 
 def _number_after(tail: str, end: int) -> bool:

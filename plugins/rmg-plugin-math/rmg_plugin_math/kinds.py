@@ -22,8 +22,9 @@ __all__ = ["Interval", "RELATION", "intervals", "kind_of", "relation_parts"]
 
 INF = float("inf")
 _INFINITY = re.compile(r"^([+-]?)\s*(?:\\infty|\\infin|inf|oo|infinity)$")
-_REALS = re.compile(r"\\mathbb\s*\{?\s*R\s*\}?|ℝ|\\R\b|\\Reals\b|\(\s*-\s*\\infty\s*,\s*\+?\s*\\infty\s*\)")
+_REALS = re.compile(r"(?:the\s+set\s+of\s+)?all\s+real\s+numbers|\\mathbb\s*\{?\s*R\s*\}?|ℝ|\\R\b|\\Reals\b|\(\s*-\s*\\infty\s*,\s*\+?\s*\\infty\s*\)")
 _IN = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*(?:\\in|∈)\s*")
+_BUILDER = re.compile(r"\\\{\s*[A-Za-z]\s*(?:\\mid|\||:)\s*(.+)\\\}")
 _UNION = re.compile(r"\\cup|∪|\s+U\s+")
 _OR = re.compile(r"\s+(?:or|\\text\{\s*or\s*\}|\\lor|\\vee)\s+|\s*\\text\{\s*or\s*\}\s*|\s*\\lor\s*|\s*\\vee\s*")
 # A relation operator, canonical spellings first (clean has already turned \geq etc. into these).
@@ -135,6 +136,8 @@ def _from_relation(text: str) -> tuple[str, list[Interval]] | None:
 
 def intervals(text: str) -> tuple[str | None, list[Interval]] | None:
     """The intervals `text` states (and the variable, when written as a relation), or None."""
+    builder = _BUILDER.fullmatch(text.strip())  # `\{x \mid x > 2\}`
+    text = builder.group(1) if builder else text
     s, member = text.strip(), _IN.match(text.strip())
     if member:
         s = s[member.end():]

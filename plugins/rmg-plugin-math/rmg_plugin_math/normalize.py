@@ -28,7 +28,7 @@ _UNIT_WORDS = (
     "sheep|cows|dogs|cats|birds|chickens|tickets|hours|each|per|total|approximately|about|only"
 )
 # Trailing unit words after a number: "18 dollars", "5\text{ cm}^2" (already unwrapped).
-_TRAILING_UNITS = re.compile(rf"(?<=[\d}}])\s*(?:(?:{_UNIT_WORDS})\b\.?\s*(?:\^\s*\{{?\d\}}?|²|³)?\s*)+$", re.I)
+_TRAILING_UNITS = re.compile(rf"(?<=[\d}}])\s*(?:(?:{_UNIT_WORDS}|[a-zA-Z]{{1,4}}/[a-zA-Z]{{1,4}})\b\.?\s*(?:\^\s*\{{?\d\}}?|²|³)?\s*)+$", re.I)
 # Any other words after a number ("5 bananas"), but not scale words ("1.8 billion").
 _TRAILING_WORDS = re.compile(r"(?<=\d)\s+(?!(?:thousand|million|billion|trillion)\b)[A-Za-z]{2,}(?:\s+[A-Za-z]{2,})*$")
 _SCALE = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
@@ -44,6 +44,12 @@ _RELATIONS = [
     (re.compile(r"\\lt(?![a-z])"), "<"),
 ]
 _EMPTY = re.compile(r"\\varnothing|∅|\\\{\s*\\\}|\\o\b")
+_UNICODE = {
+    "\u2212": "-", "√": "\\sqrt", "π": "\\pi ", "×": "\\times ", "÷": "/", "²": "^2", "³": "^3", "½": "1/2",
+    "¼": "1/4", "¾": "3/4", "≈": "\\approx ", "∈": "\\in ", "⟨": "(", "⟩": ")", "\\langle": "(", "\\rangle": ")",
+    "–": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+}
+_UNICODE_RE = re.compile("|".join(re.escape(k) for k in _UNICODE))
 _TOP_EQ = re.compile(r"(?<![<>!=])=(?!=)")
 
 
@@ -76,6 +82,16 @@ def strip_outer(text: str) -> str:
     return s.strip()
 
 
+def _approx(s: str) -> str:
+    """`\\frac13 \\approx 0.33` -> `\\frac13`; `x \\approx 11` -> `11`: an approximation is not the answer."""
+    if "\\approx" not in s:
+        return s
+    left, right = (part.strip() for part in s.split("\\approx", 1))
+    if re.fullmatch(r"(?:[A-Za-z](?:_\{?\w+\}?)?\s*=?\s*)?", left):
+        return f"{left} {right}".strip() if left.endswith("=") else right
+    return left
+
+
 def _unchain(s: str) -> str:
     """`z = 3+3 = 2` -> `z = 2`: a chain of equalities states its first and last sides."""
     if "<" in s or ">" in s or len(split_items(s)) > 1:
@@ -97,7 +113,7 @@ def clean(text: str, keep_lhs: bool = False) -> str:
 
     `keep_lhs`: keep a leading `x =` (the relation readers need it).
     """
-    s = strip_outer(text.replace("\u2212", "-"))
+    s = strip_outer(_UNICODE_RE.sub(lambda m: _UNICODE[m.group(0)], text))
     s = _unwrap(s)
     s = re.sub(r"(?<=\d),\\!\s*(?=\d{3})", ",", s)  # `11,\! 111,\! 100`: a separated number
     s = s.replace("\\!", "")
@@ -115,6 +131,7 @@ def clean(text: str, keep_lhs: bool = False) -> str:
     if s.startswith("{") and s.endswith("}") and _balanced(s[1:-1]):
         s = s[1:-1].strip()  # `{1,3}`: a TeX group, not a set (a set is written `\{1,3\}`)
     s = re.sub(r"\)\s*or\s*\(", "), (", s)
+    s = _approx(s)
     s = _unchain(s)
     if not keep_lhs:
         s = _VAR_ASSIGN.sub("", s)

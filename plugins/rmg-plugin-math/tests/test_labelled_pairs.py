@@ -1,9 +1,9 @@
-"""math.accuracy on a hand-labelled table of 400 pairs in 12 answer kinds, and on Math-Verify's own cases.
+"""math.accuracy on a hand-labelled table of 477 pairs in 12 answer kinds, and on Math-Verify's own cases.
 
 `data/labelled_pairs.jsonl` (written by `data/make_labelled_pairs.py`): integer, decimal, fraction,
 expression (radicals, pi), scientific notation, percentage, interval / union, set, tuple / point,
 matrix / vector, relation (equation / inequality), text / choice letter; each base pair bare,
-`$…$`-wrapped, in a sentence and boxed, equal and not-equal pairs.
+`$…$`-wrapped, in a sentence and boxed, equal and not-equal pairs, plus whole responses (`in_context`).
 
 `data/mathverify_pairs.jsonl` (written by `data/make_mathverify_pairs.py`): the (gold, pred,
 expected) cases of Math-Verify's public test-suite (huggingface/Math-Verify, `tests/`, commit
@@ -46,7 +46,7 @@ def test_table_has_at_least_20_pairs_per_kind_with_both_labels_and_every_form() 
     for kind in kinds:
         rows = [r for r in LABELLED if r["kind"] == kind]
         assert len(rows) >= 20 and {r["label"] for r in rows} == {True, False}, kind
-        assert {r["form"] for r in rows} == {"bare", "dollar", "sentence", "boxed"}, kind
+        assert {r["form"] for r in rows} >= {"bare", "dollar", "sentence", "boxed"}, kind
 
 
 def test_agrees_with_at_least_97_percent_of_math_verify_test_cases() -> None:

@@ -5,6 +5,8 @@ label a careful human grader gives. Every base pair is written four ways: bare, 
 sentence (rotating through the ways models end a solution: "the answer is $X$", "Therefore $X$ is
 the solution.", `\\(X\\)`, `\\[ X \\]`, `$$X$$`, "Final answer: X"), and boxed.
 
+`IN_CONTEXT` adds whole responses (the answer inside prose, several math spans, units, Unicode).
+
 Usage: python make_labelled_pairs.py > labelled_pairs.jsonl
 """
 
@@ -79,6 +81,86 @@ BASE: dict[str, list[tuple[str, str, bool]]] = {
         ("even", "odd", F), ("(A)", "A", T), ("\\textbf{D}", "D", T), ("\\text{Monday}", "Tuesday", F),
     ],
 }
+# Whole responses, written as models end a solution (the answer inside prose, several spans, units).
+IN_CONTEXT: list[tuple[str, str, bool, str]] = [
+    ("We have $x^2=4$, so $x = 2$ or $x = -2$.", "2, -2", T, "set"),
+    ("We have $x^2=4$, so $x = 2$ or $x = -2$.", "2", F, "integer"),
+    ("The probability is $\\frac{1}{2}$, which is 50%.", "\\frac12", T, "fraction"),
+    ("Thus the interval is [1, 2).", "[1,2)", T, "interval"),
+    ("The solution set is $x > 1$ or $x < -1$.", "(-\\infty,-1)\\cup(1,\\infty)", T, "interval"),
+    ("So $x > 1 \\text{ or } x < -1$.", "(-\\infty,-1)\\cup(1,\\infty)", T, "interval"),
+    ("The domain is all real numbers.", "\\mathbb{R}", T, "interval"),
+    ("$x \\in (-\\infty, 2]$", "(-\\infty,2]", T, "interval"),
+    ("$x \\le 2$", "(-\\infty, 2]", T, "interval"),
+    ("$x < 2$", "(-\\infty, 2]", F, "interval"),
+    ("$[\\frac{1}{2}, \\sqrt{2})$", "[0.5, \\sqrt2)", T, "interval"),
+    ("$[2, +\\infty)$", "[2,\\infty)", T, "interval"),
+    ("$\\left[ 1, 2 \\right)$", "[1,2)", T, "interval"),
+    ("$(-1, 1)$", "-1 < x < 1", T, "interval"),
+    ("$(-1, 1]$", "-1 < x < 1", F, "interval"),
+    ("The area is 2π.", "2\\pi", T, "expression"),
+    ("The area is $2\\pi$ square units.", "2\\pi", T, "expression"),
+    ("$\\frac{\\sqrt{3}}{2}$", "\\frac{1}{2}\\sqrt{3}", T, "expression"),
+    ("$\\sqrt{2}/2$", "\\frac{\\sqrt2}{2}", T, "expression"),
+    ("$2 + \\sqrt{3}$", "\\sqrt{3} + 2", T, "expression"),
+    ("$2 - \\sqrt{3}$", "\\sqrt{3} - 2", F, "expression"),
+    ("The answer is 1.2E-3.", "0.0012", T, "scientific"),
+    ("The answer is $1.2 × 10^-3$.", "0.0012", T, "scientific"),
+    ("$10^{-3}$", "0.001", T, "scientific"),
+    ("$6.02 \\times 10^{23}$", "6.022 \\times 10^{23}", F, "scientific"),
+    ("It increased by 3.5%.", "0.035", T, "percentage"),
+    ("It increased by 3.5%.", "3.5\\%", T, "percentage"),
+    ("The rate is 50 percent.", "50\\%", T, "percentage"),
+    ("$\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}$", "[[1,2],[3,4]]", T, "matrix"),
+    ("The vector is $\\langle 1, 2 \\rangle$.", "(1,2)", T, "matrix"),
+    ("The vector is $\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}$.", "(1,2)", T, "matrix"),
+    ("The vector is $\\begin{pmatrix} 2 \\\\ 1 \\end{pmatrix}$.", "(1,2)", F, "matrix"),
+    ("So $x = 1$ and $y = 2$.", "(1, 2)", T, "tuple"),
+    ("The point is $(1, 2)$.", "(1,2)", T, "tuple"),
+    ("The intersection point is (3, -4).", "(3,-4)", T, "tuple"),
+    ("The intersection point is (3, 4).", "(3,-4)", F, "tuple"),
+    ("The answer is (B) 12", "B", T, "text"),
+    ("**Answer: B**", "B", T, "text"),
+    ("The correct option is C.", "C", T, "text"),
+    ("The correct option is (D).", "C", F, "text"),
+    ("I choose \\boxed{\\text{B}}", "B", T, "text"),
+    ("\\boxed{\\textbf{(E)}}", "E", T, "text"),
+    ("The answer is Tuesday.", "\\text{Tuesday}", T, "text"),
+    ("$x^2 + y^2 = 25$", "y^2 + x^2 = 25", T, "relation"),
+    ("$x^2 + y^2 = 25$", "x^2 + y^2 = 5", F, "relation"),
+    ("The line is $y = -2x + 1$.", "2x + y = 1", T, "relation"),
+    ("The line is $y = 2x + 1$.", "2x + y = 1", F, "relation"),
+    ("$x \\geq 5$", "[5, \\infty)", T, "relation"),
+    ("$x \\ge 5$", "x > 5", F, "relation"),
+    ("We get $\\frac{1}{3} \\approx 0.333$.", "1/3", T, "fraction"),
+    ("\\boxed{\\frac13 \\approx 0.33}", "1/3", T, "fraction"),
+    ("The answer is - 5.", "-5", T, "integer"),
+    ("The answer is 1'000.", "1000", T, "integer"),
+    ("Total: \\$1,250.50", "1250.5", T, "decimal"),
+    ("The answer is 2x.", "2", F, "integer"),
+    ("The value is $\\frac{1}{2}$ and so the answer is 0.5", "1/2", T, "fraction"),
+    ("$\\{x \\mid x > 2\\}$", "(2, \\infty)", T, "interval"),
+    ("$x=\\pm 3$", "\\pm 3", T, "set"),
+    ("$x=\\pm 3$", "3, -3", T, "set"),
+    ("$x=\\pm 3$", "3", F, "set"),
+    ("$\\{1, 2\\}$", "1, 2", T, "set"),
+    ("$\\{1, 2\\}$", "1, 2, 3", F, "set"),
+    ("$30^\\circ$", "30", T, "integer"),
+    ("The answer is $\\dfrac{3}{4}$.", "0.75", T, "fraction"),
+    ("$\\tfrac{3}{4}$", "\\frac{6}{8}", T, "fraction"),
+    ("The answer is $x = \\frac{-b}{2a}$.", "-\\frac{b}{2a}", T, "expression"),
+    ("$a = 3, b = 4$", "a=3,b=4", T, "tuple"),
+    ("The eigenvalues are $1$ and $3$.", "1, 3", T, "set"),
+    ("$$\\begin{bmatrix} 1 \\\\ 0 \\end{bmatrix}$$", "\\begin{pmatrix}1\\\\0\\end{pmatrix}", T, "matrix"),
+    ("The answer is 12 cm^2.", "12", T, "integer"),
+    ("The answer is $12\\text{ cm}^2$.", "12", T, "integer"),
+    ("The speed is $60\\,\\text{km/h}$.", "60", T, "integer"),
+    ("$x \\in \\emptyset$", "\\emptyset", T, "set"),
+    ("No solution, so the set is $\\emptyset$.", "\\varnothing", T, "set"),
+    ("$(-\\infty, -3) \\cup (3, \\infty)$", "|x| > 3", T, "interval"),
+    ("$x \\neq 2$", "(-\\infty,2)\\cup(2,\\infty)", T, "interval"),
+    ("$\\mathbb{R} \\setminus \\{2\\}$", "(-\\infty,2)\\cup(2,\\infty)", T, "interval"),
+]
 SENTENCES = [
     "So the answer is ${}$.",
     "Therefore ${}$ is the solution.",
@@ -98,6 +180,8 @@ def rows() -> list[dict]:
             for form, response in (("bare", answer), ("dollar", f"${answer}$"), ("sentence", sentence),
                                    ("boxed", f"Thus the answer is $\\boxed{{{answer}}}$.")):
                 out.append({"kind": kind, "form": form, "response": response, "reference": reference, "label": label})
+    for response, reference, label, kind in IN_CONTEXT:
+        out.append({"kind": kind, "form": "in_context", "response": response, "reference": reference, "label": label})
     return out
 
 
