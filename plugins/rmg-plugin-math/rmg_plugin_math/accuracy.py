@@ -1,8 +1,9 @@
 """`math.accuracy`: does the response's final answer equal the reference answer?
 
 Extraction is `extract.py`, equivalence is `equivalence.py` (fast paths, then Math-Verify for
-what they cannot decide). This module adds the reference handling and the anti-hacking rules,
-each with a fixed outcome (also in the README):
+what they cannot decide), the kind named in the reason is `kinds.kind_of`. This module adds the
+reference handling (a number, a string, a list, a worked solution with `\\boxed{}` / `####` / math
+spans) and the anti-hacking rules, each with a fixed outcome (also in the README):
 
 - several *different* boxed answers: 1.0 only if every one of them equals the reference (so
   boxing many guesses never wins), unless the reference is itself a list and the boxes together
@@ -110,8 +111,10 @@ class MathAccuracy(rmg.Reward):
     mode: ClassVar[rmg.Mode] = rmg.Mode.pointwise
     kind: ClassVar[rmg.Kind] = rmg.Kind.rule
     description: ClassVar[str] = (
-        "1.0 if the response's final answer (last \\boxed{}, 'the answer is', '#### N', 'A: N', or the "
-        "last number) equals the reference answer, symbolically where needed; else 0.0."
+        "1.0 if the response's final answer (last \\boxed{}, '#### N', an answer marker, the last LaTeX math "
+        "span, a short all-math response, or the last number for a numeric reference) equals the reference, "
+        "judged by the reference's kind (number, fraction, percentage, interval, set, tuple, matrix, relation, "
+        "text); else 0.0."
     )
     example: ClassVar[dict[str, Any]] = {
         "prompt": "What is 1/2 + 1/4?",

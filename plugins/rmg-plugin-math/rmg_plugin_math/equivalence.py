@@ -1,13 +1,17 @@
 """Is a predicted answer equivalent to the gold one? Fast paths first, sympy last.
 
-Order: exact string after `clean` -> exact rationals (`to_number`) -> structure (sets are
-unordered; tuples, points and intervals are ordered and their brackets must agree; plain comma
-lists are unordered; matrices cell by cell; each item compared by this same function) -> words
-(case-insensitive) and clock times -> closed forms and polynomials evaluated numerically
-(`expr.py`) -> Math-Verify (`symbolic.equal`), only for inputs that `symbolic.refusal`
-lets through. A prediction that lists several values against a single gold value matches only if
-every value it lists does ("hedged" otherwise): listing candidates never wins by containing the
-answer.
+Order: exact string after `clean` (also with a leading `x =` / `(p,q) =` dropped when the other
+side is a value) -> exact rationals (`to_number`: separators, decimal commas, scientific notation,
+percents) -> a word glued to a digit is not a number -> choice letters -> `\\pm` expanded ->
+intervals, unions, `x \\in [a,b]`, one-variable inequalities and set-builder sets compared as
+intervals (`kinds.intervals`), relations by value (`expr.relation_by_value`) -> structure (sets
+unordered with set semantics; tuples, points and intervals ordered and their brackets must agree;
+plain comma lists unordered; a bare list against a tuple ordered; matrices cell by cell, a vector
+against a tuple; each item compared by this same function) -> words (case-insensitive) and clock
+times -> closed forms and polynomials evaluated numerically (`expr.py`) -> Math-Verify
+(`symbolic.equal`), only for inputs that `symbolic.refusal` lets through. A prediction that lists
+several values against a single gold value matches only if every value it lists does ("hedged"
+otherwise): listing candidates never wins by containing the answer.
 """
 
 from __future__ import annotations
@@ -36,7 +40,9 @@ _TIME = re.compile(r"\d:\d\d")
 @dataclass(frozen=True)
 class Verdict:
     match: bool
-    method: str  # exact | numeric | numeric_expr | ordered | unordered | matrix | text | symbolic | hedged | mismatch | unparsed | refused
+    # exact | numeric | numeric_expr | interval | relation | choice | ordered | unordered | matrix | text | symbolic
+    # | hedged | mismatch | unparsed | refused
+    method: str
     note: str = ""
 
 

@@ -3,11 +3,20 @@
 Priority, first that applies wins:
 
 1. `\\boxed{...}` / `\\fbox{...}` / `\\boxed 5`: the last one (nested braces handled). All boxed
-   answers are returned too, so the reward can apply its several-different-boxes rule.
+   answers are returned too, so the reward can apply its several-different-boxes rule. A
+   "final answer is $X$" sentence *after* the last box wins over it (the boxes were working).
 2. GSM8K's `#### 42`: the last one.
-3. An answer marker: "the (final) answer is ...", "Answer: ...", or a final line `A: 42`.
-4. The last number of the last line (only when `last_number=True`); a last line that is an
-   enumeration (`1, 2, 3, ..., 42`) is returned whole, so it cannot win as "the last number".
+3. An answer marker: "the (final) answer is ...", "Answer: ...", or a final line `A: 42`; the text
+   after it is narrowed (`refine`): a math span, "The volume of $V$ is 120" -> `120`.
+4. The last LaTeX math span (`$..$`, `$$..$$`, `\\(..\\)`, `\\[..\\]`) of the response, with the
+   spans right before it joined by "and" / "or" / commas (`$x=2$ or $x=-2$`), unless (numeric
+   reference) a later sentence holds a number. `x = 1/3 \\approx 0.33` -> `x = 1/3`.
+5. The whole response, when it is short and is itself math (`[1,2)`, `5/2`, `x >= 5`).
+6. With `last_number=True`: a numeric reference takes the last standalone number of the last line
+   (never one glued to a word: `AZYUK2A` has none); a last line that is an enumeration
+   (`1, 2, 3, ..., 42`) is returned whole, so it cannot win as "the last number". Otherwise: a
+   choice letter in prose ("option (C)"), the value after the last "is" of the last sentence,
+   or a short text response as a whole.
 
 Everything is plain `re` and bounded scanning: only the last `_MAX_BOXES` boxes are read, a box
 is given up after `_MAX_BOX_CHARS`, markers and numbers are searched in the response's last
