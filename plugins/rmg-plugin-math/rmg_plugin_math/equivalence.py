@@ -119,11 +119,15 @@ def _same_intervals(a: list[Interval], b: list[Interval]) -> bool:
 
 
 _INTERVAL_HINT = re.compile(r"real\s+numbers|\\infty|\\cup|∪|<|>|!=|\\in\b|\\mathbb|ℝ|^[(\[].*[)\]]$")
+_MEMBER = re.compile(r"[A-Za-z](?:_\{?\w+\}?)?\s*\\in\s+")
 _SIMPLE_LHS = re.compile(r"[^=<>+]{1,24}")
 
 
 def _strip_lhs(side: str, other: str) -> str:
     """`x = 5`, `(p,q) = (3,2)`, `\\frac{NO}{BO} = v` -> the value, when the other side is a value."""
+    member = _MEMBER.match(side)
+    if member and not _MEMBER.match(other):
+        return side[member.end():].strip()  # `x \\in \\emptyset` against `\\emptyset`
     parts = relation_parts(side)
     if parts is None or parts[1] != ["="] or relation_parts(other) is not None:
         return side

@@ -155,8 +155,15 @@ def equal_by_value(a: str, b: str) -> bool | None:
         return None
     names_a = set(re.findall(r"\b[a-zA-Z]\b", pa))
     names_b = set(re.findall(r"\b[a-zA-Z]\b", pb))
-    if names_a != names_b or names_a & {"e", "i"}:
-        return None  # different variables, or e / i that may be constants: Math-Verify decides
+    if (names_a | names_b) & {"e", "i"}:
+        return None  # e / i may be constants: Math-Verify decides
+    if names_a != names_b:
+        if names_a and names_b:
+            return None  # different variables: Math-Verify decides
+        varying = _values(pa or "", names_a) if names_a else _values(pb or "", names_b)
+        if varying is None or len({round(complex(v).real, 9) for v in varying}) == 1:
+            return None
+        return False  # `2x` against `2`: a function of x is not a constant
     va, vb = _values(pa, names_a), _values(pb, names_b)
     if va is None or vb is None:
         return None

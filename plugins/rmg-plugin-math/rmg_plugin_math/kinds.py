@@ -25,6 +25,7 @@ _INFINITY = re.compile(r"^([+-]?)\s*(?:\\infty|\\infin|inf|oo|infinity)$")
 _REALS = re.compile(r"(?:the\s+set\s+of\s+)?all\s+real\s+numbers|\\mathbb\s*\{?\s*R\s*\}?|ℝ|\\R\b|\\Reals\b|\(\s*-\s*\\infty\s*,\s*\+?\s*\\infty\s*\)")
 _IN = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*(?:\\in|∈)\s*")
 _BUILDER = re.compile(r"\\\{\s*[A-Za-z]\s*(?:\\mid|\||:)\s*(.+)\\\}")
+_ABS = re.compile(r"\|\s*([A-Za-z])\s*\||\\[lr]?vert\s*([A-Za-z])\s*\\[lr]?vert")
 _UNION = re.compile(r"\\cup|∪|\s+U\s+")
 _OR = re.compile(r"\s+(?:or|\\text\{\s*or\s*\}|\\lor|\\vee)\s+|\s*\\text\{\s*or\s*\}\s*|\s*\\lor\s*|\s*\\vee\s*")
 # A relation operator, canonical spellings first (clean has already turned \geq etc. into these).
@@ -134,6 +135,27 @@ def _from_relation(text: str) -> tuple[str, list[Interval]] | None:
     return None
 
 
+def _cut(i: Interval, point: float) -> list[Interval]:
+    """`i` without `point`: two pieces open at the point when it lies inside."""
+    if not (i.lo < point < i.hi or (point == i.lo and i.lo_closed) or (point == i.hi and i.hi_closed)):
+        return [i]
+    text = f"{point:g}"
+    left = Interval(i.lo, point, i.lo_closed, False, i.lo_text, text)
+    right = Interval(point, i.hi, False, i.hi_closed, text, i.hi_text)
+    return [p for p in (left, right) if p.lo < p.hi]
+
+
+def _mirror(i: Interval) -> list[Interval]:
+    """{x : |x| in i}: `|x| > 3` -> (-inf,-3) U (3,inf), `1 <= |z| <= 3/2` -> [-3/2,-1] U [1,3/2]."""
+    if i.hi < 0 or (i.hi == 0 and not i.hi_closed):
+        return []
+    neg_hi = "inf" if i.hi == INF else f"-({i.hi_text})"
+    if i.lo < 0 or (i.lo == 0 and i.lo_closed):
+        return [Interval(-i.hi, i.hi, i.hi_closed, i.hi_closed, neg_hi, i.hi_text)]
+    neg_lo = f"-({i.lo_text})"
+    return [Interval(-i.hi, -i.lo, i.hi_closed, i.lo_closed, neg_hi, neg_lo), i]
+
+
 def intervals(text: str) -> tuple[str | None, list[Interval]] | None:
     """The intervals `text` states (and the variable, when written as a relation), or None."""
     builder = _BUILDER.fullmatch(text.strip())  # `\{x \mid x > 2\}`
@@ -147,18 +169,35 @@ def intervals(text: str) -> tuple[str | None, list[Interval]] | None:
         var = None
         out: list[Interval] = []
         for piece in pieces:
-            read = _from_relation(piece.strip())
+            piece = piece.strip()
+            absolute = _ABS.search(piece)
+            if absolute:  # |x| in place of x: read for y = |x|, then mirrored
+                piece = piece[: absolute.start()] + absolute.group(1) + piece[absolute.end() :]
+            read = _from_relation(piece)
             if read is None or (var is not None and read[0] != var):
                 return None
             var = read[0]
-            out.extend(read[1])
+            out.extend(part for i in read[1] for part in (_mirror(i) if absolute else [i]))
         return var, sorted(out, key=lambda i: (i.lo, i.hi))
+    removed: list[float] = []
+    if "\\setminus" in s:  # `\\mathbb{R} \\setminus \\{2\\}`: the points are cut out
+        s, _, points = s.partition("\\setminus")
+        points = points.strip()
+        if not (points.startswith("\\{") and points.endswith("\\}")):
+            return None
+        for item in split_items(points[2:-2]):
+            value = _endpoint(item)
+            if value is None or abs(value[0]) == INF:
+                return None
+            removed.append(value[0])
     out = []
     for piece in _UNION.split(s):
         one = _bracket_interval(piece)
         if one is None:
             return None
         out.append(one)
+    for point in removed:
+        out = [part for i in out for part in _cut(i, point)]
     name = member.group(0).split("\\")[0].replace("∈", "").strip() if member else None
     return name, sorted(out, key=lambda i: (i.lo, i.hi))
 

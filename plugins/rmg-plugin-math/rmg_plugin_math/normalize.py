@@ -171,7 +171,7 @@ class Number:
 
 
 _INT = r"\d+"
-_SEP_INT = r"\d{1,3}(?:(?:,|\{,\}|\\,| )\d{3})+"
+_SEP_INT = r"\d{1,3}(?:(?:,|\{,\}|\\,| |')\d{3})+"
 _DEC = rf"(?:{_SEP_INT}|{_INT})?(?:\.\d+)?"
 _PLAIN = re.compile(rf"([+-]?)\s*((?:{_SEP_INT}|{_INT})(?:\.\d*)?|\.\d+)(?:\s*[eE]\s*([+-]?\d{{1,4}}))?")
 _SCI = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*(?:\*|x|×|\\times|\\cdot)\s*10\s*\^\s*\{?\s*([+-]?\d{1,4})\s*\}?")
@@ -187,7 +187,7 @@ def _plain(text: str) -> Fraction | None:
         return None
     if re.match(r"0(?:,|\{,\}|\\,| )", m.group(2)):
         return None  # `0,111` is a decimal comma, not a thousands separator
-    digits = re.sub(r",|\{,\}|\\,| ", "", m.group(2))
+    digits = re.sub(r",|\{,\}|\\,| |'", "", m.group(2))
     if digits.endswith("."):
         digits = digits[:-1]
     value = Fraction(digits)

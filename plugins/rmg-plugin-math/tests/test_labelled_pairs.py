@@ -91,7 +91,8 @@ def test_intervals_and_relations_are_decided_without_the_symbolic_path() -> None
     for response, reference, method in [
         ("$(-\\infty,0)\\cup(1,\\infty)$", "(-\\infty, 0) \\cup (1, \\infty)", ("exact", "interval")),
         ("$(1,\\infty)\\cup(-\\infty,0)$", "(-\\infty, 0) \\cup (1, \\infty)", ("interval",)),
-        ("$x \\in [-2, 7]$", "[-2,7]", ("interval",)),
+        ("$x \\in [-2, 7]$", "[-2,7]", ("exact", "interval")),
+        ("$(-\\infty, -3) \\cup (3, \\infty)$", "|x| > 3", ("interval",)),
         ("$5 \\leq x$", "x >= 5", ("interval",)),
         ("$2x + 4y - 3 = 0$", "y = -\\frac{1}{2}x + \\frac{3}{4}", ("relation",)),
     ]:
