@@ -27,7 +27,7 @@ import rmg
 
 from . import symbolic
 from .equivalence import Verdict, compare
-from .extract import Extraction, extract_answer, is_math, math_spans, span_inner
+from .extract import Extraction, extract_answer, is_math, joined_spans, math_spans
 from .kinds import kind_of
 from .normalize import clean, compact, split_items, strip_outer, to_number
 
@@ -59,8 +59,8 @@ def reference_answers(reference: Any) -> list[str]:
             found = extract_answer(text, last_number=False, numeric=False)
             distinct = list(dict.fromkeys(found.boxed))
             text = ", ".join(distinct) if found.method == "boxed" and len(distinct) > 1 else found.answer or text
-        elif _only_spans(text):
-            text = ", ".join(span_inner(m) for m in math_spans(text))  # `$1$ and $2$ and $3$`
+        elif joined_spans(text) is not None:
+            text = joined_spans(text) or text  # `$1$ and $2$ and $3$`
         elif not is_math(strip_outer(text)) and (len(text) > 80 or len(math_spans(text)) > 1):
             found = extract_answer(text, last_number=False, numeric=False)  # a worked solution as the reference
             text = found.answer or text
@@ -71,16 +71,6 @@ def reference_answers(reference: Any) -> list[str]:
         f"math.accuracy: the reference must be a gold answer (string, number or a list of them), "
         f"got {type(reference).__name__} {str(reference)[:80]!r}"
     )
-
-
-def _only_spans(text: str) -> bool:
-    """Several math spans joined only by `and` / `or` / commas: a list answer."""
-    spans = math_spans(text)
-    if len(spans) < 2:
-        return False
-    rest = "".join(text[a.end() : b.start()] for a, b in zip(spans, spans[1:]))
-    outside = text[: spans[0].start()] + rest + text[spans[-1].end() :]
-    return re.fullmatch(r"(?:\s|,|;|and|or|\.)*", outside) is not None
 
 
 def has_work(text: str, span: tuple[int, int], min_words: int) -> bool:

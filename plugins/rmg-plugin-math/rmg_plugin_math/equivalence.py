@@ -191,7 +191,7 @@ def compare(pred: str, gold: str, *, use_symbolic: bool = True, _depth: int = 0)
         return Verdict(False, "mismatch", "nested too deep")
     if ng is not None and re.fullmatch(r"[A-Za-z0-9]*[A-Za-z]{2}[A-Za-z0-9]*", p) and re.search(r"\d", p):
         return Verdict(False, "mismatch", "a word, not a number")  # `AZYUK2A`
-    choice = re.fullmatch(r"[A-E]", g) and re.match(r"\(?([A-E])(?:[).:]|\s|$)", p)
+    choice = re.fullmatch(r"[A-E]", g) and len(re.findall(r"\b[A-E]\b", p)) == 1 and re.match(r"\(?([A-E])(?:[).:]|\s|$)", p)
     if choice:
         return Verdict(choice.group(1) == g, "choice")
     p, g = _expand_pm(p), _expand_pm(g)
@@ -214,6 +214,8 @@ def compare(pred: str, gold: str, *, use_symbolic: bool = True, _depth: int = 0)
 
     bp, bg = _bracketed(p), _bracketed(g)
     if bp is not None and bg is not None and (len(bp[1]) > 1 or len(bg[1]) > 1):
+        if (bp[0] == "{") != (bg[0] == "{"):
+            return Verdict(False, "unordered", "a set is not a tuple or an interval")
         if bp[0] == bg[0] == "{":
             return Verdict(_all_pairs(bp[1], bg[1], False, _depth), "unordered")
         if (bp[0], bp[2]) == (bg[0], bg[2]):

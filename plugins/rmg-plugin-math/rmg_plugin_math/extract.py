@@ -116,7 +116,14 @@ def _sentence(text: str, start: int) -> tuple[str, int]:
         close = {"$": "$", "$$": "$$", "\\(": "\\)", "\\[": "\\]"}[m.group(1)]
         end = rest.find(close, m.end())
         if end != -1:
-            return rest[: end + len(close)], start + end + len(close)
+            end += len(close)
+            while True:  # `$1$ or $2$ or $3$`: the spans joined by connectors are one answer
+                more = _CONNECTOR.match(rest, end)
+                nxt = _SPAN.match(rest, more.end()) if more else None
+                if nxt is None:
+                    break
+                end = nxt.end()
+            return rest[:end], start + end
     m = _SENTENCE_END.search(rest)
     end = m.start() if m else len(rest)
     return rest[:end], start + end
@@ -147,12 +154,30 @@ def last_number(text: str) -> re.Match[str] | None:
     return found[-1] if found else None
 
 
+def joined_spans(text: str) -> str | None:
+    """`$1$, $2$ and $3$` -> `1, 2, 3`: several math spans joined only by `and` / `or` / commas."""
+    spans = math_spans(text)
+    if len(spans) < 2:
+        return None
+    between = [text[a.end() : b.start()] for a, b in zip(spans, spans[1:])]
+    outside = text[: spans[0].start()] + text[spans[-1].end() :]
+    if not all(_CONNECTOR.fullmatch(x) for x in between) or outside.strip(" .") != "":
+        return None
+    out = span_inner(spans[0])
+    for joint, span in zip(between, spans[1:]):
+        out += (" or " if re.search(r"\bor\b", joint) else ", ") + span_inner(span)
+    return out
+
+
 def refine(answer: str, numeric: bool) -> tuple[str, str]:
     """Narrow a marked answer ("The volume of $V$ is 120", "$x = 5 \\approx 5.0$") to its value.
 
     Returns the narrowed text and what was taken (`whole`, `after_is`, `math_span`, `last_number`).
     """
     s = answer.strip().strip("*").strip()
+    joined = joined_spans(s)
+    if joined is not None:
+        return joined, "math_spans"
     spans = math_spans(s)
     if len(spans) == 1 and spans[0].start() == 0 and spans[0].end() >= len(s.rstrip(".!;,")):
         return span_inner(spans[0]), "math_span"
