@@ -160,12 +160,12 @@ def _structure(p: str, g: str, depth: int) -> Verdict | None:
             return Verdict(_same_intervals(ip[1], ig[1]), "interval")
     rp, rg = relation_parts(p), relation_parts(g)
     if rp is not None and rg is not None:
-        if rp[1] == rg[1] and len(rp[0]) == len(rg[0]) and \
-                all(compare(a, b, _depth=depth + 1).match for a, b in zip(rp[0], rg[0])):
-            return Verdict(True, "relation")
         by_value = relation_by_value(rp[0], rp[1], rg[0], rg[1])
         if by_value is not None:
             return Verdict(by_value, "relation")
+        if rp[1] == rg[1] and len(rp[0]) == len(rg[0]) and \
+                all(compare(a, b, _depth=depth + 1).match for a, b in zip(rp[0], rg[0])):
+            return Verdict(True, "relation")
         return None
     if (rp is None) != (rg is None):
         ops = (rp or rg)[1]  # type: ignore[index]

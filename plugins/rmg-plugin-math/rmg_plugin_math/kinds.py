@@ -12,6 +12,7 @@ that made interval answers ~100x cheaper than the symbolic one.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -202,6 +203,7 @@ def intervals(text: str) -> tuple[str | None, list[Interval]] | None:
     return name, sorted(out, key=lambda i: (i.lo, i.hi))
 
 
+@functools.lru_cache(maxsize=4096)
 def kind_of(answer: str) -> str:
     """The kind of a raw answer string, for the reason text."""
     from .normalize import clean  # local: clean is cheap, the import keeps module order simple

@@ -9,6 +9,7 @@ canonical string; `to_number` reads that string as an exact rational when it is 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -94,7 +95,7 @@ def _approx(s: str) -> str:
 
 def _unchain(s: str) -> str:
     """`z = 3+3 = 2` -> `z = 2`: a chain of equalities states its first and last sides."""
-    if "<" in s or ">" in s or len(split_items(s)) > 1:
+    if s.count("=") < 2 or "<" in s or ">" in s or len(split_items(s)) > 1:
         return s
     depth, cuts = 0, []
     for i, ch in enumerate(s):
@@ -108,6 +109,7 @@ def _unchain(s: str) -> str:
     return f"{s[: cuts[0]].strip()} = {s[cuts[-1] + 1 :].strip()}"
 
 
+@functools.lru_cache(maxsize=8192)  # pure, and called on the same strings by every stage of a comparison
 def clean(text: str, keep_lhs: bool = False) -> str:
     """A canonical string for an answer: wrappers, spacing, units, currency and `x=` removed.
 
@@ -196,6 +198,7 @@ def _plain(text: str) -> Fraction | None:
     return -value if m.group(1) == "-" else value
 
 
+@functools.lru_cache(maxsize=8192)
 def to_number(text: str) -> Number | None:
     """Read a cleaned answer as an exact number, or None when it is not a plain number."""
     s = text.strip()

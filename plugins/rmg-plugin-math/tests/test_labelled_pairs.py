@@ -97,3 +97,10 @@ def test_intervals_and_relations_are_decided_without_the_symbolic_path() -> None
         ("$2x + 4y - 3 = 0$", "y = -\\frac{1}{2}x + \\frac{3}{4}", ("relation",)),
     ]:
         assert score(response, reference).details["method"] in method, (response, reference)
+
+
+def test_no_labelled_pair_needs_the_symbolic_path() -> None:
+    """Every kind of the table is decided by a fast path (exact, numeric, structural, by value): none reaches sympy."""
+    symbolic = [(r["kind"], r["response"], r["reference"]) for r in LABELLED
+                if score(r["response"], r["reference"]).details["method"] in ("symbolic", "unparsed", "refused")]
+    assert symbolic == []
