@@ -138,13 +138,12 @@ def _strip_lhs(side: str, other: str) -> str:
 
 
 def _expand_pm(s: str) -> str:
-    """`\\pm 2` -> `\\{-2, 2\\}`; `1 \\pm \\sqrt2` -> `\\{1+\\sqrt2, 1-\\sqrt2\\}`."""
-    if s.count("\\pm") != 1 or "\\{" in s:
+    """`\\pm 2` -> `\\{+2, -2\\}`; `\\frac{-1 \\pm \\sqrt5}{2}` -> both roots as a set."""
+    if s.count("\\pm") + s.count("\\mp") != 1 or "\\{" in s or len(split_items(s)) > 1:
         return s
-    a, b = (x.strip() for x in s.split("\\pm"))
-    if not b:
-        return s
-    return f"\\{{-{b}, {b}\\}}" if not a else f"\\{{{a}+{b}, {a}-({b})\\}}"
+    sign = "\\pm" if "\\pm" in s else "\\mp"
+    a, b = s.replace(sign, "+", 1), s.replace(sign, "-", 1)
+    return f"\\{{{a}, {b}\\}}"
 
 
 def _structure(p: str, g: str, depth: int) -> Verdict | None:
@@ -191,7 +190,7 @@ def compare(pred: str, gold: str, *, use_symbolic: bool = True, _depth: int = 0)
         return Verdict(False, "mismatch", "nested too deep")
     if ng is not None and re.fullmatch(r"[A-Za-z0-9]*[A-Za-z]{2}[A-Za-z0-9]*", p) and re.search(r"\d", p):
         return Verdict(False, "mismatch", "a word, not a number")  # `AZYUK2A`
-    choice = re.fullmatch(r"[A-E]", g) and len(re.findall(r"\b[A-E]\b", p)) == 1 and re.match(r"\(?([A-E])(?:[).:]|\s|$)", p)
+    choice = re.fullmatch(r"[A-E]", g) and len(re.findall(r"\b[A-E]\b", p)) == 1 and re.match(r"(?i:(?:option|choice|answer)\s*:?\s*)?\(?([A-E])(?:[).:]|\s|$)", p)
     if choice:
         return Verdict(choice.group(1) == g, "choice")
     p, g = _expand_pm(p), _expand_pm(g)

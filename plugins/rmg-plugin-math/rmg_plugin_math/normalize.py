@@ -46,10 +46,12 @@ _RELATIONS = [
 ]
 _EMPTY = re.compile(r"\\varnothing|∅|\\\{\s*\\\}|\\o\b")
 _UNICODE = {
-    "\u2212": "-", "√": "\\sqrt", "π": "\\pi ", "×": "\\times ", "÷": "/", "²": "^2", "³": "^3", "½": "1/2",
+    "\u2212": "-", "√": "\\sqrt", "π": "\\pi ", "×": "\\times ", "÷": "/", "½": "1/2",
     "¼": "1/4", "¾": "3/4", "≈": "\\approx ", "∈": "\\in ", "⟨": "(", "⟩": ")", "\\langle": "(", "\\rangle": ")",
     "–": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
 }
+_SUPER_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
 _UNICODE_RE = re.compile("|".join(re.escape(k) for k in _UNICODE))
 _TOP_EQ = re.compile(r"(?<![<>!=])=(?!=)")
 
@@ -115,7 +117,8 @@ def clean(text: str, keep_lhs: bool = False) -> str:
 
     `keep_lhs`: keep a leading `x =` (the relation readers need it).
     """
-    s = strip_outer(_UNICODE_RE.sub(lambda m: _UNICODE[m.group(0)], text))
+    s = _SUPERSCRIPT.sub(lambda m: "^{" + m.group(0).translate(_SUPER_DIGITS) + "}", text)
+    s = strip_outer(_UNICODE_RE.sub(lambda m: _UNICODE[m.group(0)], s))
     s = _unwrap(s)
     s = re.sub(r"(?<=\d),\\!\s*(?=\d{3})", ",", s)  # `11,\! 111,\! 100`: a separated number
     s = s.replace("\\!", "")
