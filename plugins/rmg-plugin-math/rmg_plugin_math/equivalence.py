@@ -123,7 +123,7 @@ _MEMBER = re.compile(r"[A-Za-z](?:_\{?\w+\}?)?\s*\\in\s+")
 _SIMPLE_LHS = re.compile(r"[^=<>+]{1,24}")
 
 
-def _strip_lhs(side: str, other: str) -> str:
+def _strip_lhs(side: str, other: str, pred: bool = False) -> str:
     """`x = 5`, `(p,q) = (3,2)`, `\\frac{NO}{BO} = v` -> the value, when the other side is a value."""
     member = _MEMBER.match(side)
     if member and not _MEMBER.match(other):
@@ -132,6 +132,8 @@ def _strip_lhs(side: str, other: str) -> str:
     if parts is None or parts[1] != ["="] or relation_parts(other) is not None:
         return side
     lhs = parts[0][0]
+    if pred and to_number(parts[0][1]) is not None and to_number(other) is not None:
+        return parts[0][1]  # a prediction `a + b = 7` / `3 + 4 = 7` against `7` states the value 7
     if _SIMPLE_LHS.fullmatch(lhs) and re.search(r"[A-Za-z]", lhs) and not re.search(r"(?<=[\w)}])\s*-", lhs):
         return parts[0][1]
     return side
@@ -180,7 +182,7 @@ def compare(pred: str, gold: str, *, use_symbolic: bool = True, _depth: int = 0)
         return Verdict(False, "mismatch", "empty answer")
     if compact(pl) == compact(gl):
         return Verdict(True, "exact")
-    p, g = _strip_lhs(pl, gl), _strip_lhs(gl, pl)
+    p, g = _strip_lhs(pl, gl, pred=True), _strip_lhs(gl, pl)
     if (p, g) != (pl, gl) and compact(p) == compact(g):
         return Verdict(True, "exact")
     np_, ng = to_number(p), to_number(g)
