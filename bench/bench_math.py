@@ -39,6 +39,7 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "math"
@@ -80,7 +81,7 @@ def _worker(kind: str, path: str) -> None:
         started = time.perf_counter()
         for c in cases:
             t = time.perf_counter()
-            scores.append(judge(c["response"], c["gold"], c["set"] == "mv-suite"))
+            scores.append(judge(c["response"], c["gold"], c.get("set") == "mv-suite"))
             each.append(time.perf_counter() - t)
         seconds = time.perf_counter() - started
     elif kind == "rmg-direct":
@@ -203,7 +204,7 @@ def write_report(cases: list[dict], times: dict[str, list[float]], scores: dict[
     counts = {s: sum(c["set"] == s for c in cases) for s in sets}
     direct, mv_wrapped, mv_raw = "rmg direct (1 core)", "Math-Verify wrapped $…$", "Math-Verify raw"
 
-    def picked(keep) -> list[int]:  # noqa: ANN001 - a predicate on a case
+    def picked(keep: Callable[[dict], bool]) -> list[int]:
         return [i for i, c in enumerate(cases) if keep(c)]
 
     def accuracy(name: str, rows: list[int]) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from .expr import value_of
 from .normalize import split_items, to_number
 
-__all__ = ["Interval", "RELATION", "intervals", "kind_of", "relation_parts"]
+__all__ = ["RELATION", "Interval", "intervals", "kind_of", "relation_parts"]
 
 INF = float("inf")
 _INFINITY = re.compile(r"^([+-]?)\s*(?:\\infty|\\infin|inf|oo|infinity)$")

@@ -16,9 +16,9 @@ import json
 from pathlib import Path
 
 import pytest
+from rmg_plugin_math import MathAccuracy
 
 import rmg
-from rmg_plugin_math import MathAccuracy
 
 DATA = Path(__file__).resolve().parent / "data"
 REWARD = MathAccuracy()
