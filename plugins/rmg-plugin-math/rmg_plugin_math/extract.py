@@ -11,7 +11,9 @@ Priority, first that applies wins:
 4. The last LaTeX math span (`$..$`, `$$..$$`, `\\(..\\)`, `\\[..\\]`) of the response, with the
    spans right before it joined by "and" / "or" / commas (`$x=2$ or $x=-2$`), unless (numeric
    reference) a later sentence holds a number. `x = 1/3 \\approx 0.33` -> `x = 1/3`.
-5. The whole response, when it is short and is itself math (`[1,2)`, `5/2`, `x >= 5`).
+5. The math after the last prose word of the last sentence ("So x >= 5.", "We get \\frac13."), for
+   a non-numeric reference or when it holds LaTeX; then the whole response, when it is short and
+   is itself math (`[1,2)`, `5/2`, `x >= 5`).
 6. With `last_number=True`: a numeric reference takes the last standalone number of the last line
    (never one glued to a word: `AZYUK2A` has none); a last line that is an enumeration
    (`1, 2, 3, ..., 42`) is returned whole, so it cannot win as "the last number". Otherwise: a
@@ -52,6 +54,8 @@ _TEXT_CMD = re.compile(r"\\(?:text|mathrm|textbf|mbox|operatorname)\s*\{[^{}]*\}
 _PROSE_WORD = re.compile(r"[A-Za-z]{3,}")
 _IS = re.compile(r"\s(?:is|are|was|equals|be)\s|\s=\s(?=[^=]*$)")
 _WHOLE_MAX = 300
+_WORDS_ONLY = re.compile(r"[A-Za-z][A-Za-z ,']*")
+_PROSE_TOKEN = re.compile(r"\*{0,2}(?!(?:or|and)\b)[A-Za-z]{2,}[,:;]?\*{0,2}")
 _CONNECTOR = re.compile(r"\s*(?:,|;|,?\s*and|,?\s*or)\s*")
 _CHOICE = re.compile(r"(?:\b(?:option|choice|answer)\s*(?:is\s*)?:?\s*\(?|\()([A-E])\b\)?")
 _ENUMERATION = re.compile(r"(?:(?:-?\d+(?:\.\d+)?|\.\.\.|\\[lc]?dots|…)\s*,\s*){2,}-?\d+(?:\.\d+)?")
@@ -181,6 +185,10 @@ def refine(answer: str, numeric: bool) -> tuple[str, str]:
     spans = math_spans(s)
     if len(spans) == 1 and spans[0].start() == 0 and spans[0].end() >= len(s.rstrip(".!;,")):
         return span_inner(spans[0]), "math_span"
+    said = list(_IS.finditer(s))
+    if said and not spans and _WORDS_ONLY.fullmatch(s[: said[-1].start()]) and s[said[-1].end() :].strip():
+        inner, how = refine(s[said[-1].end() :], numeric)  # "It is Tuesday." -> "Tuesday."
+        return inner, how if how != "whole" else "after_is"
     if is_math(s):
         return s, "whole"
     m = list(_IS.finditer(s))
@@ -246,8 +254,12 @@ def extract_answer(text: str, *, last_number: bool = True, numeric: bool = True,
                 answer += (" or " if re.search(r"\bor\b", joint) else ", ") + _unchain(span_inner(span))
             return Extraction(answer, "whole_math" if whole else "math_span" if first == len(spans) - 1 else "math_spans",
                               (offset + spans[first].start(), offset + m.end()))
+    tail_math = _math_tail(lines_of(tail))
+    if tail_math and (not numeric or "\\" in tail_math):  # "So x >= 5.", "We get \\frac13."
+        return Extraction(tail_math, "sentence_tail", (len(text) - len(tail_math), len(text)))
     if stripped and "\n" not in stripped and is_math(stripped) and not (numeric and _prose(stripped)):
-        return Extraction(stripped, "whole", (len(text) - len(text.lstrip()), len(text.rstrip())))
+        value = refine(stripped, numeric)[0] or stripped  # "It is Tuesday." -> "Tuesday."
+        return Extraction(value, "whole", (len(text) - len(text.lstrip()), len(text.rstrip())))
     if not last_number:
         return Extraction(None, "none")
     lines = [ln for ln in tail.splitlines() if ln.strip()]
@@ -277,6 +289,27 @@ def extract_answer(text: str, *, last_number: bool = True, numeric: bool = True,
     if enumerations and enumerations[-1].end() >= m.end():
         m = enumerations[-1]  # "1, 2, 3, ..., 42": the whole list is the answer
     return Extraction(m.group(0).strip(), "last_number", (line_start + m.start(), line_start + m.end()))
+
+
+def lines_of(tail: str) -> str:
+    """The last non-empty line of `tail`."""
+    lines = [ln for ln in tail[-_LAST_LINE * 2 :].splitlines() if ln.strip()]
+    return lines[-1] if lines else ""
+
+
+def _math_tail(line: str) -> str | None:
+    """The math after the last prose word of the last sentence: "Hence the result is \\sqrt3." -> `\\sqrt3.`"""
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", line.strip()) if x.strip()]
+    if not sentences:
+        return None
+    tokens = sentences[-1][-_LAST_LINE:].split()
+    start = len(tokens)
+    while start > 0 and not _PROSE_TOKEN.fullmatch(tokens[start - 1]):
+        start -= 1
+    if start == 0 or start == len(tokens):
+        return None  # no prose before it (the whole-response rule decides) or nothing after the prose
+    found = " ".join(tokens[start:]).rstrip(".!;,")
+    return found if re.search(r"[\d\\=<>∞∈∪{}()\[\]]|^[A-Ea-e]$", found) else None
 
 
 def _joined(tail: str, spans: list[re.Match[str]]) -> int:
