@@ -190,6 +190,8 @@ def compare(pred: str, gold: str, *, use_symbolic: bool = True, _depth: int = 0)
         return Verdict(_numbers_equal(np_, ng), "numeric")
     if _depth > 3:
         return Verdict(False, "mismatch", "nested too deep")
+    if (p == "\\emptyset") != (g == "\\emptyset") and (np_ is not None or ng is not None):
+        return Verdict(False, "unordered", "the empty set is not a number")
     if ng is not None and re.fullmatch(r"[A-Za-z0-9]*[A-Za-z]{2}[A-Za-z0-9]*", p) and re.search(r"\d", p):
         return Verdict(False, "mismatch", "a word, not a number")  # `AZYUK2A`
     choice = re.fullmatch(r"[A-E]", g) and len(re.findall(r"\b[A-E]\b", p)) == 1 and re.match(r"(?i:(?:option|choice|answer)\s*:?\s*)?\(?([A-E])(?:[).:]|\s|$)", p)

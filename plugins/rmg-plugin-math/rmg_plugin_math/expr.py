@@ -24,8 +24,8 @@ from .arith import BINARY_OPS
 
 __all__ = ["equal_by_value", "relation_by_value", "value_of"]
 
-_REFUSE = re.compile(r"[=<>,;|!&_']|\\(?!frac|sqrt|pi\b)|\\infty|\\cup|\\in\b")
-_TOKEN = re.compile(r"\s*(\d+\.?\d*|\.\d+|sqrt|pi|[a-zA-Z]|\*\*|[-+*/()])")
+_REFUSE = re.compile(r"[=<>;|!&_']|\\(?!frac|sqrt|binom|pi\b)|\\infty|\\cup|\\in\b")
+_TOKEN = re.compile(r"\s*(\d+\.?\d*|\.\d+|sqrt|binom|pi|[a-zA-Z]|\*\*|[-+*/(),])")
 _POINTS = (
     {"default": 1.2345678},
     {"default": -0.7182818},
@@ -58,7 +58,7 @@ def _to_python(latex: str) -> str | None:
     if len(s) > _MAX_LEN or _REFUSE.search(s):
         return None
     for _ in range(20):  # innermost-first is not needed: each pass rewrites the first command
-        m = re.search(r"\\(frac|sqrt)", s)
+        m = re.search(r"\\(frac|sqrt|binom)", s)
         if not m:
             break
         first = _braced(s, m.end())
@@ -70,6 +70,9 @@ def _to_python(latex: str) -> str | None:
         second = _braced(s, first[1])
         if second is None:
             return None
+        if m.group(1) == "binom":
+            s = s[: m.start()] + f" binom(({first[0]}),({second[0]})) " + s[second[1] :]
+            continue
         s = s[: m.start()] + f" (({first[0]})/({second[0]})) " + s[second[1] :]
     s = s.replace("\\pi", " pi ").replace("{", "(").replace("}", ")").replace("^", "**")
     if "\\" in s:
@@ -86,7 +89,7 @@ def _to_python(latex: str) -> str | None:
         if operand_end and operand_start:
             if tokens[-1][0].isdigit() and token[0].isdigit():
                 return None  # "2 3": not a product anyone writes
-            if tokens[-1] != "sqrt":
+            if tokens[-1] not in ("sqrt", "binom"):
                 tokens.append("*")
         tokens.append(token)
         pos = m.end()
@@ -114,6 +117,13 @@ def _eval(node: ast.AST, env: dict[str, complex] | None) -> Fraction | complex:
         if env is None:
             raise _Refuse("sqrt")
         return cmath.sqrt(_eval(node.args[0], env))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "binom" and len(node.args) == 2:
+        n, k = (_eval(a, env) for a in node.args)
+        n, k = (x.real if isinstance(x, complex) and x.imag == 0 else x for x in (n, k))
+        if not all(float(x).is_integer() and 0 <= x <= 1000 for x in (n, k)):
+            raise _Refuse("binom")
+        out = Fraction(math.comb(int(n), int(k)))
+        return out if env is None else complex(out)
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
         left, right = _eval(node.left, env), _eval(node.right, env)
         if type(node.op) in BINARY_OPS:

@@ -179,7 +179,7 @@ _INT = r"\d+"
 _SEP_INT = r"\d{1,3}(?:(?:,|\{,\}|\\,| |')\d{3})+"
 _DEC = rf"(?:{_SEP_INT}|{_INT})?(?:\.\d+)?"
 _PLAIN = re.compile(rf"([+-]?)\s*((?:{_SEP_INT}|{_INT})(?:\.\d*)?|\.\d+)(?:\s*[eE]\s*([+-]?\d{{1,4}}))?")
-_SCI = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*(?:\*|x|×|\\times|\\cdot)\s*10\s*\^\s*\{?\s*([+-]?\d{1,4})\s*\}?")
+_SCI = re.compile(r"(?:([+-]?\d+(?:\.\d+)?)\s*(?:\*|x|×|\\times|\\cdot)\s*)?10\s*\^\s*\{?\s*([+-]?\d{1,4})\s*\}?")
 _BRACED = r"\{\s*([+-]?\s*\d+(?:\.\d+)?)\s*\}|(\d)"
 _LATEX_FRAC = re.compile(rf"([+-]?)\s*(\d+)?\s*\\frac\s*(?:{_BRACED})\s*(?:{_BRACED})")
 _DECIMAL_COMMA = re.compile(r"([+-]?)(\d+),(\d+)")
@@ -224,7 +224,7 @@ def to_number(text: str) -> Number | None:
     if value is None:
         m = _SCI.fullmatch(s)
         if m:
-            value = Fraction(m.group(1)) * Fraction(10) ** int(m.group(2))
+            value = Fraction(m.group(1) or 1) * Fraction(10) ** int(m.group(2))
     if value is None:
         m = _LATEX_FRAC.fullmatch(s)
         if m:
