@@ -7,7 +7,7 @@ matrix / vector, relation (equation / inequality), text / choice letter; each ba
 
 `data/mathverify_pairs.jsonl` (written by `data/make_mathverify_pairs.py`): the (gold, pred,
 expected) cases of Math-Verify's public test-suite (huggingface/Math-Verify, `tests/`, commit
-5d148cf; Apache-2.0), used as labelled data only.
+5d148cf; Apache-2.0, see data/README.md), used as labelled data only.
 """
 
 from __future__ import annotations
