@@ -2,15 +2,24 @@
 
 Run from the repo root:  .venv/bin/python bench/bench_math.py      (writes bench/results/math.md)
 
-Cases: every 4th GSM8K model solution (OpenAI's `is_correct` labels), all 800 Qwen2.5-Math MATH
-responses (`qwen_grader_correct`), and the hand-labelled answer forms of the plugin's tests.
+Case sets:
+- gsm8k: every 4th GSM8K model solution (OpenAI's `is_correct` labels);
+- math: all 800 Qwen2.5-Math MATH responses (`qwen_grader_correct`);
+- forms: the hand-labelled answer forms of `plugins/rmg-plugin-math/tests/answer_forms.py`;
+- kinds: the varied-kinds table `plugins/rmg-plugin-math/tests/data/labelled_pairs.jsonl` (12 kinds:
+  integer ... matrix, relation, text; bare, `$…$`, in a sentence, boxed, whole responses);
+- mv-suite: Math-Verify's own public test cases as labelled pairs
+  (`plugins/rmg-plugin-math/tests/data/mathverify_pairs.jsonl`; its default `verify` options only).
+  Those strings are already in Math-Verify's input format, so "wrapped" leaves them as they are.
+
 Contenders, each timed in a fresh interpreter per repeat (imports and one warm-up call excluded,
-caches cold), interleaved, REPEATS times; medians reported:
+caches cold), interleaved, REPEATS times; medians reported. Each case is timed on its own too, so
+the report gives throughput per set and per answer kind:
 
 - rmg direct: `MathAccuracy().evaluate(sample)` in one process (one core);
 - rmg pool: `rmg.evaluate("math.accuracy", samples, workers=2)` (includes starting the pool);
 - Math-Verify raw: `verify(parse(gold), parse(response))` in its own venv (bench/.peers/math-verify);
-- Math-Verify wrapped: the same with both sides wrapped in `$...$`.
+- Math-Verify wrapped: the same with each side wrapped in `$...$` (unless it already holds `$`, `\\(` or `\\[`).
 
 Then the worst case on pathological inputs, one fresh process per input and contender, killed
 after PATH_LIMIT seconds. This file also runs as the worker (`--worker ...`); in that mode it
@@ -30,17 +39,19 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "math"
 PEER = ROOT / "bench" / ".peers" / "math-verify" / "bin" / "python"
 OUT = ROOT / "bench" / "results" / "math.md"
+TESTS_DATA = ROOT / "plugins" / "rmg-plugin-math" / "tests" / "data"
 REPEATS = 3
 PATH_LIMIT = 10.0
 GSM8K_STRIDE = 4
 
 # One symbolic comparison (not among the cases) so both contenders have imported sympy before timing.
-WARM_UP = ("\\boxed{(3,\\infty) \\cup (-\\infty,0)}", "(-\\infty,0)\\cup(3,\\infty)")
+WARM_UP = ("\\boxed{\\sin^2 x + \\cos^2 x}", "1")
 PATHOLOGICAL = {
     "\\frac{ x 50": "\\boxed{" + "\\frac{" * 50 + "}",
     "9^{9^{9^{9}}} boxed": "\\boxed{9^{9^{9^{9}}}}",
@@ -60,14 +71,18 @@ def _worker(kind: str, path: str) -> None:
 
         wrap = kind == "mv-wrapped"
 
-        def judge(response: str, gold: str) -> bool:
-            if wrap:
-                response, gold = f"${response}$", f"${gold}$"
+        def judge(response: str, gold: str, as_given: bool = False) -> bool:
+            if wrap and not as_given:  # only text without math delimiters of its own is wrapped
+                response, gold = (x if any(d in x for d in ("$", "\\(", "\\[")) else f"${x}$" for x in (response, gold))
             return bool(verify(parse(gold), parse(response)))
 
         judge(WARM_UP[0], WARM_UP[1])  # warm-up: imports sympy and the LaTeX parser
+        scores, each = [], []
         started = time.perf_counter()
-        scores = [judge(c["response"], c["gold"]) for c in cases]
+        for c in cases:
+            t = time.perf_counter()
+            scores.append(judge(c["response"], c["gold"], c.get("set") == "mv-suite"))
+            each.append(time.perf_counter() - t)
         seconds = time.perf_counter() - started
     elif kind == "rmg-direct":
         import rmg
@@ -76,8 +91,12 @@ def _worker(kind: str, path: str) -> None:
         reward = MathAccuracy()
         samples = [rmg.Sample.of(c["response"], reference=c["gold"]) for c in cases]
         reward.evaluate(rmg.Sample.of(WARM_UP[0], reference=WARM_UP[1]))  # warm-up: reaches Math-Verify
+        scores, each = [], []
         started = time.perf_counter()
-        scores = [reward.evaluate(s)[0].score == 1.0 for s in samples]
+        for sample in samples:
+            t = time.perf_counter()
+            scores.append(reward.evaluate(sample)[0].score == 1.0)
+            each.append(time.perf_counter() - t)
         seconds = time.perf_counter() - started
     elif kind == "rmg-pool":
         import rmg
@@ -86,9 +105,10 @@ def _worker(kind: str, path: str) -> None:
         started = time.perf_counter()
         scores = [s.result.score == 1.0 for s in rmg.evaluate("math.accuracy", samples, workers=2, timeout=30)]
         seconds = time.perf_counter() - started
+        each = []  # the pool overlaps cases: no per-case times
     else:
         raise SystemExit(f"unknown worker {kind!r}")
-    print(json.dumps({"seconds": seconds, "scores": scores}))
+    print(json.dumps({"seconds": seconds, "scores": scores, "each": each}))
 
 
 # -- the driver ---------------------------------------------------------------------------------------
@@ -108,6 +128,15 @@ def load_cases() -> list[dict]:
 
     for _, response, gold, label in CASES:
         cases.append({"set": "forms", "response": response, "gold": gold, "label": label})
+    for x in (TESTS_DATA / "labelled_pairs.jsonl").read_text().splitlines():
+        if x:
+            row = json.loads(x)
+            cases.append({"set": "kinds", "kind": row["kind"], "response": row["response"], "gold": row["reference"],
+                          "label": row["label"]})
+    for x in (TESTS_DATA / "mathverify_pairs.jsonl").read_text().splitlines():
+        row = json.loads(x) if x else None
+        if row and row["options"].get("strict", True) and not row["options"].get("allow_set_relation_comp"):
+            cases.append({"set": "mv-suite", "response": row["pred"], "gold": row["gold"], "label": bool(row["expected"])})
     return cases
 
 
@@ -155,30 +184,40 @@ def main() -> None:
     path.write_text(json.dumps(cases))
     times: dict[str, list[float]] = {name: [] for name in CONTENDERS}
     scores: dict[str, list[bool]] = {}
+    each: dict[str, list[list[float]]] = {name: [] for name in CONTENDERS}
     for repeat in range(REPEATS):  # interleaved, so machine noise hits every contender alike
         for name, (python, kind) in CONTENDERS.items():
             result = run_worker(python, kind, str(path))
             times[name].append(result["seconds"])
+            each[name].append(result["each"])
             scores.setdefault(name, result["scores"])
             print(f"repeat {repeat + 1}: {name}: {len(cases) / result['seconds']:.0f} cases/s", flush=True)
     print("pathological inputs:", flush=True)
     patho = pathological_times(tmp)
     shutil.rmtree(tmp, ignore_errors=True)
-    write_report(cases, times, scores, patho)
+    write_report(cases, times, scores, each, patho)
 
 
 def write_report(cases: list[dict], times: dict[str, list[float]], scores: dict[str, list[bool]],
-                 patho: dict[str, dict[str, str]]) -> None:
-    sets = ["gsm8k", "math", "forms"]
+                 each: dict[str, list[list[float]]], patho: dict[str, dict[str, str]]) -> None:
+    sets = ["gsm8k", "math", "forms", "kinds", "mv-suite"]
     counts = {s: sum(c["set"] == s for c in cases) for s in sets}
+    direct, mv_wrapped, mv_raw = "rmg direct (1 core)", "Math-Verify wrapped $…$", "Math-Verify raw"
 
-    def accuracy(name: str, subset: str | None = None) -> str:
-        pairs = [(c, s) for c, s in zip(cases, scores[name]) if subset is None or c["set"] == subset]
-        right = sum(c["label"] == s for c, s in pairs)
-        return f"{100 * right / len(pairs):.2f}%"
+    def picked(keep: Callable[[dict], bool]) -> list[int]:
+        return [i for i, c in enumerate(cases) if keep(c)]
 
+    def accuracy(name: str, rows: list[int]) -> str:
+        right = sum(cases[i]["label"] == scores[name][i] for i in rows)
+        return f"{100 * right / len(rows):.2f}%"
+
+    def rate_of(name: str, rows: list[int]) -> float:
+        """Cases per second over `rows` from the per-case times (median over repeats)."""
+        return len(rows) / statistics.median(sum(run[i] for i in rows) for run in each[name])
+
+    every = list(range(len(cases)))
+    by_set = {s: picked(lambda c, s=s: c["set"] == s) for s in sets}
     rate = {name: len(cases) / statistics.median(values) for name, values in times.items()}
-    wrapped, raw = rate["Math-Verify wrapped $…$"], rate["Math-Verify raw"]
     lines = [
         "# math.accuracy vs Math-Verify",
         "",
@@ -188,30 +227,57 @@ def write_report(cases: list[dict], times: dict[str, list[float]], scores: dict[
         "",
         f"Cases ({len(cases)}): {counts['gsm8k']} GSM8K model solutions (every {GSM8K_STRIDE}th, OpenAI `is_correct`), "
         f"{counts['math']} Qwen2.5-Math MATH responses (`qwen_grader_correct`), {counts['forms']} hand-labelled answer "
-        "forms (`plugins/rmg-plugin-math/tests/answer_forms.py`). Each contender runs in a fresh interpreter per "
+        f"forms (`tests/answer_forms.py`), {counts['kinds']} varied-kinds pairs (`tests/data/labelled_pairs.jsonl`, "
+        f"12 kinds) and {counts['mv-suite']} Math-Verify test-suite cases (`tests/data/mathverify_pairs.jsonl`; "
+        "given to Math-Verify as written, in its own format). Each contender runs in a fresh interpreter per "
         f"repeat (imports and a warm-up call excluded, caches cold), interleaved, {REPEATS} repeats; medians.",
         "",
-        "| contender | cases/s (median) | runs (s) | accuracy all | GSM8K | MATH | forms |",
-        "|---|---|---|---|---|---|---|",
+        "| contender | cases/s (median) | runs (s) | accuracy all | GSM8K | MATH | forms | varied kinds | Math-Verify suite |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, values in times.items():
         runs = ", ".join(f"{v:.2f}" for v in values)
-        lines.append(f"| {name} | {rate[name]:.0f} | {runs} | {accuracy(name)} | {accuracy(name, 'gsm8k')} | "
-                     f"{accuracy(name, 'math')} | {accuracy(name, 'forms')} |")
-    direct = rate["rmg direct (1 core)"]
+        lines.append(f"| {name} | {rate[name]:.0f} | {runs} | {accuracy(name, every)} | "
+                     + " | ".join(accuracy(name, by_set[s]) for s in sets) + " |")
+    kinds_rows = by_set["kinds"]
+    own = by_set["gsm8k"] + by_set["math"] + by_set["forms"]
     lines += [
         "",
-        f"Ratio rmg direct / Math-Verify wrapped: **{direct / wrapped:.1f}x** (target >= 5x); "
-        f"rmg direct / Math-Verify raw: {direct / raw:.1f}x; rmg pool / Math-Verify wrapped: "
-        f"{rate['rmg pool (workers=2)'] / wrapped:.1f}x (the pool time includes starting 2 workers).",
+        f"Ratio rmg direct / Math-Verify wrapped: on the varied kinds **{rate_of(direct, kinds_rows) / rate_of(mv_wrapped, kinds_rows):.1f}x** "
+        f"(target >= 5x; {rate_of(direct, kinds_rows):.0f} vs {rate_of(mv_wrapped, kinds_rows):.0f} cases/s); on the "
+        f"project's own mostly-numeric cases (GSM8K + MATH + forms) {rate_of(direct, own) / rate_of(mv_wrapped, own):.1f}x; "
+        f"all cases {rate[direct] / rate[mv_wrapped]:.1f}x (the Math-Verify suite's symbolic cases, such as `\\sum` "
+        f"identities, take both contenders seconds). rmg direct / Math-Verify raw, all cases: "
+        f"{rate[direct] / rate[mv_raw]:.1f}x; rmg pool / Math-Verify wrapped: "
+        f"{rate['rmg pool (workers=2)'] / rate[mv_wrapped]:.1f}x (the pool time includes starting 2 workers).",
         "",
-        "Hand-written forms where the contenders disagree with the label:",
-        "",
+        "| case set | cases | rmg direct cases/s | Math-Verify raw cases/s | Math-Verify wrapped cases/s | rmg / wrapped |",
+        "|---|---|---|---|---|---|",
     ]
-    for name in ("rmg direct (1 core)", "Math-Verify raw", "Math-Verify wrapped $…$"):
-        wrong = [c for c, s in zip(cases, scores[name]) if c["set"] == "forms" and c["label"] != s]
-        shown = "; ".join(f"`{c['response'][:50]}` vs `{c['gold']}` (label {c['label']})" for c in wrong[:30])
-        lines.append(f"- {name}: {len(wrong)} — {shown or 'none'}")
+    for subset in sets:
+        rows = by_set[subset]
+        lines.append(f"| {subset} | {len(rows)} | {rate_of(direct, rows):.0f} | {rate_of(mv_raw, rows):.0f} | "
+                     f"{rate_of(mv_wrapped, rows):.0f} | {rate_of(direct, rows) / rate_of(mv_wrapped, rows):.1f}x |")
+    lines += [
+        "",
+        "## Varied kinds: throughput and accuracy per kind (same run)",
+        "",
+        "| kind | pairs | rmg cases/s | rmg accuracy | Math-Verify wrapped cases/s | Math-Verify wrapped accuracy "
+        "| Math-Verify raw accuracy | speed ratio |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for kind in dict.fromkeys(cases[i]["kind"] for i in kinds_rows):
+        rows = [i for i in kinds_rows if cases[i]["kind"] == kind]
+        ours, theirs = rate_of(direct, rows), rate_of(mv_wrapped, rows)
+        lines.append(f"| {kind} | {len(rows)} | {ours:.0f} | {accuracy(direct, rows)} | {theirs:.0f} | "
+                     f"{accuracy(mv_wrapped, rows)} | {accuracy(mv_raw, rows)} | {ours / theirs:.1f}x |")
+    lines += ["", "Cases where a contender disagrees with the label:", ""]
+    for subset in ("forms", "kinds", "mv-suite"):
+        for name in (direct, mv_raw, mv_wrapped):
+            wrong = [cases[i] for i in by_set[subset] if cases[i]["label"] != scores[name][i]]
+            shown = "; ".join(f"`{c['response'][-60:]}` vs `{c['gold'][:60]}` (label {c['label']})" for c in wrong[:12])
+            more = f" … and {len(wrong) - 12} more" if len(wrong) > 12 else ""
+            lines.append(f"- {subset}, {name}: {len(wrong)} — {shown or 'none'}{more}")
     lines += [
         "",
         f"## Worst case on pathological inputs (gold `42`; one fresh process per input, killed after "

@@ -1,8 +1,9 @@
 """`math.accuracy`: does the response's final answer equal the reference answer?
 
 Extraction is `extract.py`, equivalence is `equivalence.py` (fast paths, then Math-Verify for
-what they cannot decide). This module adds the reference handling and the anti-hacking rules,
-each with a fixed outcome (also in the README):
+what they cannot decide), the kind named in the reason is `kinds.kind_of`. This module adds the
+reference handling (a number, a string, a list, a worked solution with `\\boxed{}` / `####` / math
+spans) and the anti-hacking rules, each with a fixed outcome (also in the README):
 
 - several *different* boxed answers: 1.0 only if every one of them equals the reference (so
   boxing many guesses never wins), unless the reference is itself a list and the boxes together
@@ -26,8 +27,9 @@ import rmg
 
 from . import symbolic
 from .equivalence import Verdict, compare
-from .extract import Extraction, extract_answer
-from .normalize import clean, compact, split_items
+from .extract import Extraction, extract_answer, is_math, joined_spans, math_spans
+from .kinds import kind_of
+from .normalize import clean, compact, split_items, strip_outer, to_number
 
 __all__ = ["MathAccuracy", "reference_answers", "has_work"]
 
@@ -54,7 +56,13 @@ def reference_answers(reference: Any) -> list[str]:
         if "####" in text:  # a full GSM8K solution as the reference: its answer follows ####
             text = text.rsplit("####", 1)[1].strip() or text
         elif "\\boxed" in text or "\\fbox" in text:
-            found = extract_answer(text, last_number=False)
+            found = extract_answer(text, last_number=False, numeric=False)
+            distinct = list(dict.fromkeys(found.boxed))
+            text = ", ".join(distinct) if found.method == "boxed" and len(distinct) > 1 else found.answer or text
+        elif joined_spans(text) is not None:
+            text = joined_spans(text) or text  # `$1$ and $2$ and $3$`
+        elif not is_math(strip_outer(text)) and (len(text) > 80 or len(math_spans(text)) > 1):
+            found = extract_answer(text, last_number=False, numeric=False)  # a worked solution as the reference
             text = found.answer or text
         return [text]
     if isinstance(reference, (list, tuple)) and reference:
@@ -82,6 +90,10 @@ def _best(pred: str, golds: list[str], use_symbolic: bool) -> Verdict:
     return verdict
 
 
+def _a(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
+
+
 class MathAccuracy(rmg.Reward):
     """1.0 if the final answer of the response equals the reference answer, else 0.0."""
 
@@ -89,8 +101,10 @@ class MathAccuracy(rmg.Reward):
     mode: ClassVar[rmg.Mode] = rmg.Mode.pointwise
     kind: ClassVar[rmg.Kind] = rmg.Kind.rule
     description: ClassVar[str] = (
-        "1.0 if the response's final answer (last \\boxed{}, 'the answer is', '#### N', 'A: N', or the "
-        "last number) equals the reference answer, symbolically where needed; else 0.0."
+        "1.0 if the response's final answer (last \\boxed{}, '#### N', an answer marker, the last LaTeX math "
+        "span, a short all-math response, or the last number for a numeric reference) equals the reference, "
+        "judged by the reference's kind (number, fraction, percentage, interval, set, tuple, matrix, relation, "
+        "text); else 0.0."
     )
     example: ClassVar[dict[str, Any]] = {
         "prompt": "What is 1/2 + 1/4?",
@@ -113,11 +127,14 @@ class MathAccuracy(rmg.Reward):
     def score(self, sample: rmg.Sample, candidate: rmg.Candidate) -> rmg.RewardResult:
         symbolic.warn_once()
         golds = reference_answers(sample.reference)
-        found = extract_answer(candidate.content, last_number=self.fallback)
+        kind = kind_of(golds[0])
+        numeric = any(to_number(clean(g)) is not None for g in golds)
+        found = extract_answer(candidate.content, last_number=self.fallback, numeric=numeric, choice=kind == "choice")
         details: dict[str, Any] = {"extracted": None if found.answer is None else found.answer[:200],
-                                   "extraction": found.method}
+                                   "extraction": found.method, "kind": kind}
         if found.answer is None:
-            return rmg.RewardResult(score=0.0, reason="no final answer found", details={**details, "method": "none"})
+            return rmg.RewardResult(score=0.0, reason=f"no final answer found (the reference is {_a(kind)})",
+                                    details={**details, "method": "none"})
         if self.require_work and not has_work(candidate.content, found.span, self.min_work_words):
             return rmg.RewardResult(
                 score=0.0,
@@ -126,10 +143,11 @@ class MathAccuracy(rmg.Reward):
             )
         verdict = self._judge(found, golds)
         details.update({"method": verdict.method, **({"note": verdict.note} if verdict.note else {})})
+        read = f"read {_a(kind)} answer {details['extracted']!r} (span: {found.method})"
         if verdict.match:
-            reason = f"final answer {details['extracted']!r} matches the reference ({verdict.method})"
+            reason = f"{read}; matches the reference ({verdict.method})"
         else:
-            reason = f"final answer {details['extracted']!r} does not match the reference {golds[0][:80]!r}"
+            reason = f"{read}; does not match the reference {golds[0][:80]!r}"
             reason += f": {verdict.note}" if verdict.note else f" ({verdict.method})"
         return rmg.RewardResult(score=1.0 if verdict.match else 0.0, reason=reason, details=details)
 

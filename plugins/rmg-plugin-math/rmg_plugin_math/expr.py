@@ -22,10 +22,10 @@ from fractions import Fraction
 
 from .arith import BINARY_OPS
 
-__all__ = ["equal_by_value"]
+__all__ = ["equal_by_value", "relation_by_value", "value_of"]
 
-_REFUSE = re.compile(r"[=<>,;|!&_']|\\(?!frac|sqrt|pi\b)|\\infty|\\cup|\\in\b")
-_TOKEN = re.compile(r"\s*(\d+\.?\d*|\.\d+|sqrt|pi|[a-zA-Z]|\*\*|[-+*/()])")
+_REFUSE = re.compile(r"[=<>;|!&_']|\\(?!frac|sqrt|binom|pi\b)|\\infty|\\cup|\\in\b")
+_TOKEN = re.compile(r"\s*(\d+\.?\d*|\.\d+|sqrt|binom|pi|[a-zA-Z]|\*\*|[-+*/(),])")
 _POINTS = (
     {"default": 1.2345678},
     {"default": -0.7182818},
@@ -53,11 +53,12 @@ def _braced(text: str, i: int) -> tuple[str, int] | None:
 
 def _to_python(latex: str) -> str | None:
     """LaTeX -> a Python expression, or None outside the supported grammar."""
-    s = latex.replace("\\cdot", "*").replace("\\times", "*").replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
+    s = latex.replace("\\cdot", "*").replace("\\times", "*")
+    s = re.sub(r"\\[dtc]frac", r"\\frac", s)
     if len(s) > _MAX_LEN or _REFUSE.search(s):
         return None
     for _ in range(20):  # innermost-first is not needed: each pass rewrites the first command
-        m = re.search(r"\\(frac|sqrt)", s)
+        m = re.search(r"\\(frac|sqrt|binom)", s)
         if not m:
             break
         first = _braced(s, m.end())
@@ -69,6 +70,9 @@ def _to_python(latex: str) -> str | None:
         second = _braced(s, first[1])
         if second is None:
             return None
+        if m.group(1) == "binom":
+            s = s[: m.start()] + f" binom(({first[0]}),({second[0]})) " + s[second[1] :]
+            continue
         s = s[: m.start()] + f" (({first[0]})/({second[0]})) " + s[second[1] :]
     s = s.replace("\\pi", " pi ").replace("{", "(").replace("}", ")").replace("^", "**")
     if "\\" in s:
@@ -85,7 +89,7 @@ def _to_python(latex: str) -> str | None:
         if operand_end and operand_start:
             if tokens[-1][0].isdigit() and token[0].isdigit():
                 return None  # "2 3": not a product anyone writes
-            if tokens[-1] != "sqrt":
+            if tokens[-1] not in ("sqrt", "binom"):
                 tokens.append("*")
         tokens.append(token)
         pos = m.end()
@@ -113,6 +117,13 @@ def _eval(node: ast.AST, env: dict[str, complex] | None) -> Fraction | complex:
         if env is None:
             raise _Refuse("sqrt")
         return cmath.sqrt(_eval(node.args[0], env))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "binom" and len(node.args) == 2:
+        n, k = (_eval(a, env) for a in node.args)
+        n, k = (x.real if isinstance(x, complex) and x.imag == 0 else x for x in (n, k))
+        if not all(float(x).is_integer() and 0 <= x <= 1000 for x in (n, k)):
+            raise _Refuse("binom")
+        out = Fraction(math.comb(int(n), int(k)))
+        return out if env is None else complex(out)
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
         left, right = _eval(node.left, env), _eval(node.right, env)
         if type(node.op) in BINARY_OPS:
@@ -154,8 +165,15 @@ def equal_by_value(a: str, b: str) -> bool | None:
         return None
     names_a = set(re.findall(r"\b[a-zA-Z]\b", pa))
     names_b = set(re.findall(r"\b[a-zA-Z]\b", pb))
-    if names_a != names_b or names_a & {"e", "i"}:
-        return None  # different variables, or e / i that may be constants: Math-Verify decides
+    if (names_a | names_b) & {"e", "i"}:
+        return None  # e / i may be constants: Math-Verify decides
+    if names_a != names_b:
+        if names_a and names_b:
+            return None  # different variables: Math-Verify decides
+        varying = _values(pa or "", names_a) if names_a else _values(pb or "", names_b)
+        if varying is None or len({round(complex(v).real, 9) for v in varying}) == 1:
+            return None
+        return False  # `2x` against `2`: a function of x is not a constant
     va, vb = _values(pa, names_a), _values(pb, names_b)
     if va is None or vb is None:
         return None
@@ -163,3 +181,62 @@ def equal_by_value(a: str, b: str) -> bool | None:
         va, vb = [complex(va[0])] * 3 if len(va) == 1 else va, [complex(vb[0])] * 3 if len(vb) == 1 else vb
     return all(abs(x - y) <= (0 if isinstance(x, Fraction) and isinstance(y, Fraction) else 1e-9 * max(1.0, abs(x)))
                for x, y in zip(va, vb))
+
+
+def value_of(text: str) -> float | None:
+    """The real value of a constant closed form (`\\frac{\\sqrt3}{2}`, `2\\pi`), or None."""
+    py = _to_python(text)
+    if not py or re.search(r"\b[a-zA-Z]\b", py):
+        return None
+    values = _values(py, set())
+    if values is None:
+        return None
+    v = complex(values[0])
+    return v.real if abs(v.imag) <= 1e-12 else None
+
+
+_ORDER = {"<": 1, "<=": 1, ">": -1, ">=": -1, "=": 0, "!=": 0}
+
+
+def relation_by_value(p_sides: list[str], p_ops: list[str], g_sides: list[str], g_ops: list[str]) -> bool | None:
+    """Two relations `L op R` as one: `2x+4y-3=0` vs `y = -x/2 + 3/4`, `-x > -1` vs `x < 1`.
+
+    Each is read as `L - R` (sides swapped so `>` becomes `<`); they agree when the operators agree
+    and the two `L - R` are proportional at the fixed generic points (positively for inequalities).
+    None when either side is outside the small grammar or the relation is a chain.
+    """
+    if len(p_ops) != 1 or len(g_ops) != 1:
+        return None
+    norm = {">": "<", ">=": "<="}
+    ops = []
+    values = []
+    for sides, op in ((p_sides, p_ops[0]), (g_sides, g_ops[0])):
+        left, right = (sides[1], sides[0]) if _ORDER[op] < 0 else (sides[0], sides[1])
+        py = _to_python(f"({left})-({right})") if len(left) + len(right) < _MAX_LEN - 8 else None
+        if not py:
+            return None
+        names = set(re.findall(r"\b[a-zA-Z]\b", py))
+        if names & {"e", "i"}:
+            return None
+        ops.append(norm.get(op, op))
+        values.append((names, py))
+    if ops[0] != ops[1] or values[0][0] != values[1][0] or not values[0][0]:
+        return None if ops[0] == ops[1] else False
+    va, vb = _values(values[0][1], values[0][0]), _values(values[1][1], values[1][0])
+    if va is None or vb is None or len(va) != len(vb):
+        return None
+    ratios = []
+    for x, y in zip(va, vb):
+        x, y = complex(x), complex(y)
+        if abs(y) < 1e-12 or abs(x) < 1e-12:
+            if abs(x) > 1e-9 or abs(y) > 1e-9:
+                return False
+            continue
+        ratios.append(x / y)
+    if not ratios:
+        return None
+    first = ratios[0]
+    same = all(abs(r - first) <= 1e-9 * max(1.0, abs(first)) for r in ratios)
+    if ops[0] in ("<", "<="):
+        return same and first.real > 0 and abs(first.imag) < 1e-9
+    return same

@@ -9,6 +9,7 @@ canonical string; `to_number` reads that string as an exact rational when it is 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -17,7 +18,7 @@ __all__ = ["Number", "clean", "compact", "split_items", "strip_outer", "to_numbe
 
 # Wrappers whose content is the answer itself.
 _WRAPPERS = re.compile(r"\\(?:text|textbf|textit|mathrm|mathbf|mbox|operatorname|boxed|fbox|displaystyle)\s*\{")
-_SPACING = re.compile(r"(?<!\\)\\[,;:! ]|\\quad|\\qquad|~|\\left|\\right|\\big|\\Big|\\bigg|\\Bigg|\\displaystyle")
+_SPACING = re.compile(r"(?<!\\)\\[,;: ]|\\quad|\\qquad|~|\\left|\\right|\\big|\\Big|\\bigg|\\Bigg|\\displaystyle")
 _DEGREES = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|°|\\degree")
 _UNIT_WORDS = (
     "dollars?|cents?|euros?|pounds?|yuan|units?|square|sq|cubic|meters?|metres?|centimeters?|cm|mm|km|"
@@ -28,14 +29,31 @@ _UNIT_WORDS = (
     "sheep|cows|dogs|cats|birds|chickens|tickets|hours|each|per|total|approximately|about|only"
 )
 # Trailing unit words after a number: "18 dollars", "5\text{ cm}^2" (already unwrapped).
-_TRAILING_UNITS = re.compile(rf"(?<=[\d}}])\s*(?:(?:{_UNIT_WORDS})\b\.?\s*(?:\^\s*\{{?\d\}}?|²|³)?\s*)+$", re.I)
+_TRAILING_UNITS = re.compile(rf"(?<=[\d}}])\s*(?:(?:{_UNIT_WORDS}|[a-zA-Z]{{1,4}}/[a-zA-Z]{{1,4}})\b\.?\s*(?:\^\s*\{{?\d\}}?|²|³)?\s*)+$", re.I)
 # Any other words after a number ("5 bananas"), but not scale words ("1.8 billion").
 _TRAILING_WORDS = re.compile(r"(?<=\d)\s+(?!(?:thousand|million|billion|trillion)\b)[A-Za-z]{2,}(?:\s+[A-Za-z]{2,})*$")
 _SCALE = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
 _LEADING_WORDS = re.compile(rf"^(?:(?:{_UNIT_WORDS}|is|of|=|:)\s+)+", re.I)
 _VAR_ASSIGN = re.compile(r"^[a-zA-Z](?:_\{?\w+\}?)?\s*=\s*(?=[^=])")
 _CURRENCY = re.compile(r"\\?\$|€|£|¥|\\euro|\\pounds|USD|Rs\.?")
-_FRAC = re.compile(r"\\[dt]?frac")
+_FRAC = re.compile(r"\\[dtc]?frac")
+_RELATIONS = [
+    (re.compile(r"\\{1,2}(?:geq|ge|geqslant)(?![a-z])|≥|=>"), ">="),
+    (re.compile(r"\\{1,2}(?:leq|le|leqslant)(?![a-z])|≤|=<"), "<="),
+    (re.compile(r"\\{1,2}(?:neq|ne)(?![a-z])|≠"), "!="),
+    (re.compile(r"\\gt(?![a-z])"), ">"),
+    (re.compile(r"\\lt(?![a-z])"), "<"),
+]
+_EMPTY = re.compile(r"\\varnothing|∅|\\\{\s*\\\}|\\o\b")
+_UNICODE = {
+    "\u2212": "-", "√": "\\sqrt", "π": "\\pi ", "×": "\\times ", "÷": "/", "½": "1/2",
+    "¼": "1/4", "¾": "3/4", "≈": "\\approx ", "∈": "\\in ", "⟨": "(", "⟩": ")", "\\langle": "(", "\\rangle": ")",
+    "–": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+}
+_SUPER_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
+_UNICODE_RE = re.compile("|".join(re.escape(k) for k in _UNICODE))
+_TOP_EQ = re.compile(r"(?<![<>!=])=(?!=)")
 
 
 def _unwrap(text: str) -> str:
@@ -67,18 +85,61 @@ def strip_outer(text: str) -> str:
     return s.strip()
 
 
-def clean(text: str) -> str:
-    """A canonical string for an answer: wrappers, spacing, units, currency and `x=` removed."""
-    s = strip_outer(text)
+def _approx(s: str) -> str:
+    """`\\frac13 \\approx 0.33` -> `\\frac13`; `x \\approx 11` -> `11`: an approximation is not the answer."""
+    if "\\approx" not in s:
+        return s
+    left, right = (part.strip() for part in s.split("\\approx", 1))
+    if re.fullmatch(r"(?:[A-Za-z](?:_\{?\w+\}?)?\s*=?\s*)?", left):
+        return f"{left} {right}".strip() if left.endswith("=") else right
+    return left
+
+
+def _unchain(s: str) -> str:
+    """`z = 3+3 = 2` -> `z = 2`: a chain of equalities states its first and last sides."""
+    if s.count("=") < 2 or "<" in s or ">" in s or len(split_items(s)) > 1:
+        return s
+    depth, cuts = 0, []
+    for i, ch in enumerate(s):
+        depth += 1 if ch in "([{" else -1 if ch in ")]}" else 0
+        if depth == 0 and ch == "=" and _TOP_EQ.match(s, i) and (i == 0 or s[i - 1] not in "<>!"):
+            cuts.append(i)
+    if len(cuts) < 2:
+        return s
+    if not re.search(r"[A-Za-z]", s[: cuts[0]]):
+        return s[cuts[-1] + 1 :].strip()  # `1 = y = x = 0`: the last side
+    return f"{s[: cuts[0]].strip()} = {s[cuts[-1] + 1 :].strip()}"
+
+
+@functools.lru_cache(maxsize=8192)  # pure, and called on the same strings by every stage of a comparison
+def clean(text: str, keep_lhs: bool = False) -> str:
+    """A canonical string for an answer: wrappers, spacing, units, currency and `x=` removed.
+
+    `keep_lhs`: keep a leading `x =` (the relation readers need it).
+    """
+    s = _SUPERSCRIPT.sub(lambda m: "^{" + m.group(0).translate(_SUPER_DIGITS) + "}", text)
+    s = strip_outer(_UNICODE_RE.sub(lambda m: _UNICODE[m.group(0)], s))
     s = _unwrap(s)
+    s = re.sub(r"(?<=\d),\\!\s*(?=\d{3})", ",", s)  # `11,\! 111,\! 100`: a separated number
+    s = s.replace("\\!", "")
     s = _SPACING.sub(" ", s)
     s = _DEGREES.sub("", s)
     s = _FRAC.sub(r"\\frac", s)
     s = s.replace("\\%", "%").replace("\\cdot", "*").replace("\\times", "*").replace("−", "-")
-    s = s.replace("\\varnothing", "\\emptyset").replace("∞", "\\infty")
+    s = _EMPTY.sub(r"\\emptyset", s).replace("∞", "\\infty").replace("\\infin ", "\\infty ")
+    s = s.replace("\\dots", "...").replace("\\ldots", "...").replace("\\cdots", "...")
+    for pattern, op in _RELATIONS:
+        s = pattern.sub(op, s)
+    s = re.sub(r"\+\s*\\infty", r"\\infty", s)
     s = _CURRENCY.sub("", s)
     s = strip_outer(s)
-    s = _VAR_ASSIGN.sub("", s)
+    if s.startswith("{") and s.endswith("}") and _balanced(s[1:-1]):
+        s = s[1:-1].strip()  # `{1,3}`: a TeX group, not a set (a set is written `\{1,3\}`)
+    s = re.sub(r"\)\s*or\s*\(", "), (", s)
+    s = _approx(s)
+    s = _unchain(s)
+    if not keep_lhs:
+        s = _VAR_ASSIGN.sub("", s)
     s = _LEADING_WORDS.sub("", s)
     s = _TRAILING_UNITS.sub("", s).strip()
     s = _TRAILING_WORDS.sub("", s).strip()
@@ -90,6 +151,15 @@ def clean(text: str) -> str:
     if len(s) == 1 and s.isalpha() and s.upper() in "ABCDE":
         s = s.upper()
     return s
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += 1 if ch == "{" else -1 if ch == "}" else 0
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def compact(text: str) -> str:
@@ -106,12 +176,13 @@ class Number:
 
 
 _INT = r"\d+"
-_SEP_INT = r"\d{1,3}(?:(?:,|\{,\}|\\,| )\d{3})+"
+_SEP_INT = r"\d{1,3}(?:(?:,|\{,\}|\\,| |')\d{3})+"
 _DEC = rf"(?:{_SEP_INT}|{_INT})?(?:\.\d+)?"
 _PLAIN = re.compile(rf"([+-]?)\s*((?:{_SEP_INT}|{_INT})(?:\.\d*)?|\.\d+)(?:\s*[eE]\s*([+-]?\d{{1,4}}))?")
-_SCI = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*(?:\*|x|×)\s*10\s*\^\s*\{?\s*([+-]?\d{1,4})\s*\}?")
+_SCI = re.compile(r"(?:([+-]?\d+(?:\.\d+)?)\s*(?:\*|x|×|\\times|\\cdot)\s*)?10\s*\^\s*\{?\s*([+-]?\d{1,4})\s*\}?")
 _BRACED = r"\{\s*([+-]?\s*\d+(?:\.\d+)?)\s*\}|(\d)"
 _LATEX_FRAC = re.compile(rf"([+-]?)\s*(\d+)?\s*\\frac\s*(?:{_BRACED})\s*(?:{_BRACED})")
+_DECIMAL_COMMA = re.compile(r"([+-]?)(\d+),(\d+)")
 _SLASH = re.compile(r"([+-]?)\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)")
 
 
@@ -119,7 +190,9 @@ def _plain(text: str) -> Fraction | None:
     m = _PLAIN.fullmatch(text)
     if not m:
         return None
-    digits = re.sub(r",|\{,\}|\\,| ", "", m.group(2))
+    if re.match(r"0(?:,|\{,\}|\\,| )", m.group(2)):
+        return None  # `0,111` is a decimal comma, not a thousands separator
+    digits = re.sub(r",|\{,\}|\\,| |'", "", m.group(2))
     if digits.endswith("."):
         digits = digits[:-1]
     value = Fraction(digits)
@@ -128,6 +201,7 @@ def _plain(text: str) -> Fraction | None:
     return -value if m.group(1) == "-" else value
 
 
+@functools.lru_cache(maxsize=8192)
 def to_number(text: str) -> Number | None:
     """Read a cleaned answer as an exact number, or None when it is not a plain number."""
     s = text.strip()
@@ -140,12 +214,17 @@ def to_number(text: str) -> Number | None:
     percent = s.endswith("%")
     if percent:
         s = s[:-1].strip()
-    s = s.strip("()") if s.startswith("(") and s.endswith(")") and s.count("(") == 1 else s
+    bracketed = s.startswith("(") and s.endswith(")") and s.count("(") == 1
+    s = s.strip("()") if bracketed else s
     value = _plain(s)
+    if value is None and not bracketed:
+        m = _DECIMAL_COMMA.fullmatch(s)  # `2,74`, `0,111`, `1000,99`: not a thousands separator
+        if m and not (len(m.group(3)) == 3 and m.group(2) != "0" and len(m.group(2)) <= 3):
+            value = Fraction(f"{m.group(2)}.{m.group(3)}") * (-1 if m.group(1) == "-" else 1)
     if value is None:
         m = _SCI.fullmatch(s)
         if m:
-            value = Fraction(m.group(1)) * Fraction(10) ** int(m.group(2))
+            value = Fraction(m.group(1) or 1) * Fraction(10) ** int(m.group(2))
     if value is None:
         m = _LATEX_FRAC.fullmatch(s)
         if m:

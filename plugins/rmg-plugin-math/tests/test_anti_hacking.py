@@ -55,3 +55,27 @@ def test_only_the_answer_scores_zero_when_work_is_required() -> None:
     worked = "She has 16 - 3 - 4 = 9 eggs left.\nShe sells them for 9 * 2 = 18 dollars.\n#### 18"
     assert score(worked, "18", strict).score == 1.0
     assert score("\\boxed{18}", "18").score == 1.0  # off by default
+
+
+def test_listing_candidates_in_math_spans_letters_or_unions_never_wins() -> None:
+    """Hedges in the forms the new readers accept score 0.0: joined spans, choice letters, unions, supersets."""
+    for response, gold in [
+        ("So the answer is $1$ or $2$ or $3$.", "2"),
+        ("The roots are $x=2$ and $x=3$.", "2"),
+        ("The answer is B or C", "B"),
+        ("(C) and (D)", "C"),
+        ("$[1,2] \\cup [3,4]$", "[1,2]"),
+        ("$x > 5$ or $x < -5$", "x > 5"),
+        ("$\\{1,2,3\\}$", "\\{1,2\\}"),
+        ("$x=\\pm 3$", "3"),
+    ]:
+        assert score(response, gold).score == 0.0, (response, gold)
+    assert score("So the answer is $1$ or $2$ or $3$.", "1, 2, 3").score == 1.0  # the whole list, when it is the answer
+
+
+def test_a_tuple_is_not_a_set_and_a_function_of_x_is_not_a_number() -> None:
+    """Structure is part of the answer: `(1,2)` is not `\\{1,2\\}`; `2x` is not `2`; `x^2 = 4` is not `x = 2`."""
+    assert score("$(1,2)$", "\\{1,2\\}").score == 0.0
+    assert score("$2x$", "2").score == 0.0
+    assert score("$x^2 = 4$", "x = 2").score == 0.0
+    assert score("$-x < -2$", "x < 2").score == 0.0
