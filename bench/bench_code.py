@@ -51,7 +51,7 @@ PEER = ROOT / "bench" / ".peers" / "rm-gallery" / "bin" / "python"
 REPEATS = 5
 WARM_UP = 20  # problems in the untimed warm-up pass of each steady-state contender
 
-PYEXT = '''
+PYEXT = """
 import types
 
 
@@ -61,9 +61,9 @@ class RuntimeModule:
         module = types.ModuleType(name, doc)
         exec(code, module.__dict__)
         return module
-'''
+"""
 
-PEER_SCRIPT = r'''
+PEER_SCRIPT = r"""
 import json, sys, time
 from concurrent.futures import ThreadPoolExecutor
 from rm_gallery.core.reward.registry import RewardRegistry
@@ -86,7 +86,7 @@ with ThreadPoolExecutor(2) as pool:
         scores = [d.output[0].answer.reward.details[0].score if d.output[0].answer.reward.details
                   else d.output[0].answer.reward.score for d in done]
         print(json.dumps({"seconds": seconds, "scores": scores}), flush=True)
-'''.replace("WARM_UP", str(WARM_UP))
+""".replace("WARM_UP", str(WARM_UP))
 
 
 def call_cases(test_code: str) -> list[tuple[list[Any], Any]]:
@@ -99,8 +99,14 @@ def call_cases(test_code: str) -> list[tuple[list[Any], Any]]:
             continue
         test = node.test
         call = test.left
-        if not (len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq) and isinstance(call, ast.Call)
-                and isinstance(call.func, ast.Name) and call.func.id == "candidate" and not call.keywords):
+        if not (
+            len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Eq)
+            and isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name)
+            and call.func.id == "candidate"
+            and not call.keywords
+        ):
             continue
         try:
             args = [ast.literal_eval(a) for a in call.args]
@@ -120,16 +126,32 @@ def load() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     native, shared = [], []
     for row in rows:
         response = f"```python\n{row['prompt']}{row['canonical_solution']}\n```"
-        native.append({"id": row["task_id"], "response": response,
-                       "reference": {"tests": row["test"], "entry_point": row["entry_point"]}})
+        native.append(
+            {
+                "id": row["task_id"],
+                "response": response,
+                "reference": {"tests": row["test"], "entry_point": row["entry_point"]},
+            }
+        )
         cases = call_cases(row["test"])
         if cases:
-            apps = {"fn_name": row["entry_point"],
-                    "inputs": ["\n".join(json.dumps(a) for a in args) for args, _ in cases],
-                    "outputs": [json.dumps(expected) for _, expected in cases]}
-            shared.append({"id": row["task_id"], "prompt": row["prompt"], "response": response, "apps": apps,
-                           "reference": {"fn_name": row["entry_point"],
-                                         "cases": [{"args": a, "expected": e} for a, e in cases]}})
+            apps = {
+                "fn_name": row["entry_point"],
+                "inputs": ["\n".join(json.dumps(a) for a in args) for args, _ in cases],
+                "outputs": [json.dumps(expected) for _, expected in cases],
+            }
+            shared.append(
+                {
+                    "id": row["task_id"],
+                    "prompt": row["prompt"],
+                    "response": response,
+                    "apps": apps,
+                    "reference": {
+                        "fn_name": row["entry_point"],
+                        "cases": [{"args": a, "expected": e} for a, e in cases],
+                    },
+                }
+            )
     return native, shared
 
 
@@ -182,8 +204,14 @@ def _peer_result(line: str) -> tuple[float, list[float]]:
 
 def run_peer_cold(case_file: str, pythonpath: str) -> tuple[float, list[float]]:
     with tempfile.TemporaryDirectory() as cwd:  # the peer writes ./log/rm_gallery.log
-        done = subprocess.run(_peer_command(case_file, "cold"), capture_output=True, text=True,
-                              env=_peer_env(pythonpath), cwd=cwd, timeout=900)
+        done = subprocess.run(
+            _peer_command(case_file, "cold"),
+            capture_output=True,
+            text=True,
+            env=_peer_env(pythonpath),
+            cwd=cwd,
+            timeout=900,
+        )
     if done.returncode != 0:
         raise SystemExit(f"peer failed:\n{done.stderr[-3000:]}")
     return _peer_result(done.stdout.strip().splitlines()[-1])
@@ -194,9 +222,15 @@ class SteadyPeer:
 
     def __init__(self, case_file: str, pythonpath: str) -> None:
         self.cwd = tempfile.TemporaryDirectory()
-        self.proc = subprocess.Popen(_peer_command(case_file, "steady"), stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                     env=_peer_env(pythonpath), cwd=self.cwd.name)
+        self.proc = subprocess.Popen(
+            _peer_command(case_file, "steady"),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=_peer_env(pythonpath),
+            cwd=self.cwd.name,
+        )
         if self._line() != "ready":
             raise SystemExit("peer failed to start")
 
@@ -261,30 +295,44 @@ def main() -> None:
     lines = [
         "# code.execution throughput on HumanEval",
         "",
-        (f"Command: `.venv/bin/python bench/bench_code.py` — {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
-         f"{platform.machine()}, nproc {os.cpu_count()}, Python {platform.python_version()}; {REPEATS} interleaved "
-         "repeats, medians; 2 workers per contender; timings exclude interpreter start and imports."),
+        (
+            f"Command: `.venv/bin/python bench/bench_code.py` — {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
+            f"{platform.machine()}, nproc {os.cpu_count()}, Python {platform.python_version()}; {REPEATS} interleaved "
+            "repeats, medians; 2 workers per contender; timings exclude interpreter start and imports."
+        ),
         "",
-        (f"Shared cases: {len(shared)} HumanEval problems ({ncases} `candidate(...) == ...` asserts converted to "
-         "APPS-style call cases, which is the only test shape RM-Gallery's reward takes); responses are the "
-         "canonical solutions, so every problem should score 1.0."),
+        (
+            f"Shared cases: {len(shared)} HumanEval problems ({ncases} `candidate(...) == ...` asserts converted to "
+            "APPS-style call cases, which is the only test shape RM-Gallery's reward takes); responses are the "
+            "canonical solutions, so every problem should score 1.0."
+        ),
         "",
-        (f"Steady state: one long-lived scorer per contender (an `rmg.Runner(..., workers=2)`; one peer process "
-         f"with its 2-thread pool), warmed up by one untimed pass over the first {WARM_UP} problems, then timed "
-         "pass by pass, as an RL trainer calls a reward. Cold: a fresh `rmg.evaluate` (pool and sandbox start "
-         "included) / a fresh peer process per run. Neither contender caches results."),
+        (
+            f"Steady state: one long-lived scorer per contender (an `rmg.Runner(..., workers=2)`; one peer process "
+            f"with its 2-thread pool), warmed up by one untimed pass over the first {WARM_UP} problems, then timed "
+            "pass by pass, as an RL trainer calls a reward. Cold: a fresh `rmg.evaluate` (pool and sandbox start "
+            "included) / a fresh peer process per run. Neither contender caches results."
+        ),
         "",
         "| contender | problems | median s | problems/s | scored 1.0 | runs (s) | load avg at each run start |",
         "|---|---|---|---|---|---|---|",
     ]
     for name, values in times.items():
-        lines.append(f"| {name} | {sizes[name]} | {statistics.median(values):.2f} | {rate[name]:.1f} | "
-                     f"{passed[name]}/{sizes[name]} | {', '.join(f'{v:.2f}' for v in values)} | "
-                     f"{', '.join(f'{v:.1f}' for v in loads[name])} |")
+        lines.append(
+            f"| {name} | {sizes[name]} | {statistics.median(values):.2f} | {rate[name]:.1f} | "
+            f"{passed[name]}/{sizes[name]} | {', '.join(f'{v:.2f}' for v in values)} | "
+            f"{', '.join(f'{v:.1f}' for v in loads[name])} |"
+        )
     paired = [p / r for r, p in zip(times[RMG_STEADY], times[PEER_STEADY])]  # same round, back to back
-    lines += ["", (f"Ratio rmg / RM-Gallery on the same cases, steady state: **{ratio:.1f}x** (target >= 10x); "
-                   f"per round (each pair run back to back): {', '.join(f'{v:.1f}x' for v in paired)}, median "
-                   f"{statistics.median(paired):.1f}x. Cold (fresh scorer per run): {cold_ratio:.1f}x."), ""]
+    lines += [
+        "",
+        (
+            f"Ratio rmg / RM-Gallery on the same cases, steady state: **{ratio:.1f}x** (target >= 10x); "
+            f"per round (each pair run back to back): {', '.join(f'{v:.1f}x' for v in paired)}, median "
+            f"{statistics.median(paired):.1f}x. Cold (fresh scorer per run): {cold_ratio:.1f}x."
+        ),
+        "",
+    ]
     text = "\n".join(lines)
     out = ROOT / "bench" / "results" / "code.md"
     out.parent.mkdir(parents=True, exist_ok=True)

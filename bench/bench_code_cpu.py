@@ -32,8 +32,12 @@ def template_stat(pid: int) -> tuple[int, int, float, float]:
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     tick = os.sysconf("SC_CLK_TCK")
-    return (int(fields[7]), int(fields[8]), (int(fields[11]) + int(fields[12])) / tick,
-            (int(fields[13]) + int(fields[14])) / tick)
+    return (
+        int(fields[7]),
+        int(fields[8]),
+        (int(fields[11]) + int(fields[12])) / tick,
+        (int(fields[13]) + int(fields[14])) / tick,
+    )
 
 
 def main() -> None:
@@ -62,11 +66,13 @@ def main() -> None:
     lines = [
         "# code.execution: CPU per run",
         "",
-        (f"Command: `.venv/bin/python bench/bench_code_cpu.py` — {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
-         f"{platform.machine()}, nproc {os.cpu_count()}, Python {platform.python_version()}, load average "
-         f"{os.getloadavg()[0]:.1f}; {n} runs ({ROUNDS} rounds of {len(runs)} HumanEval problems as call cases, "
-         f"canonical solutions), one at a time on one thread, after {min(20, len(runs))} warm-up runs; "
-         f"{passed}/{n} scored 1.0."),
+        (
+            f"Command: `.venv/bin/python bench/bench_code_cpu.py` — {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
+            f"{platform.machine()}, nproc {os.cpu_count()}, Python {platform.python_version()}, load average "
+            f"{os.getloadavg()[0]:.1f}; {n} runs ({ROUNDS} rounds of {len(runs)} HumanEval problems as call cases, "
+            f"canonical solutions), one at a time on one thread, after {min(20, len(runs))} warm-up runs; "
+            f"{passed}/{n} scored 1.0."
+        ),
         "",
         "| where | CPU ms per run | minor page faults per run |",
         "|---|---|---|",

@@ -37,9 +37,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "math"
@@ -64,6 +64,7 @@ PATHOLOGICAL = {
 
 # -- workers (standard library + one contender only) -----------------------------------------------
 
+
 def _worker(kind: str, path: str) -> None:
     cases = json.loads(Path(path).read_text())
     if kind.startswith("mv"):
@@ -85,8 +86,9 @@ def _worker(kind: str, path: str) -> None:
             each.append(time.perf_counter() - t)
         seconds = time.perf_counter() - started
     elif kind == "rmg-direct":
-        import rmg
         from rmg_plugin_math import MathAccuracy
+
+        import rmg
 
         reward = MathAccuracy()
         samples = [rmg.Sample.of(c["response"], reference=c["gold"]) for c in cases]
@@ -113,16 +115,25 @@ def _worker(kind: str, path: str) -> None:
 
 # -- the driver ---------------------------------------------------------------------------------------
 
+
 def load_cases() -> list[dict]:
     cases = []
     gsm = [json.loads(x) for x in (DATA / "gsm8k_model_solutions_pairs.jsonl").read_text().splitlines() if x]
     for row in gsm[::GSM8K_STRIDE]:
-        cases.append({"set": "gsm8k", "response": row["solution"], "gold": row["gold"], "label": bool(row["is_correct"])})
+        cases.append(
+            {"set": "gsm8k", "response": row["solution"], "gold": row["gold"], "label": bool(row["is_correct"])}
+        )
     for x in (DATA / "qwen25math_math_cot_100_pairs.jsonl").read_text().splitlines():
         if x:
             row = json.loads(x)
-            cases.append({"set": "math", "response": row["response"], "gold": row["gold"],
-                          "label": bool(row["qwen_grader_correct"])})
+            cases.append(
+                {
+                    "set": "math",
+                    "response": row["response"],
+                    "gold": row["gold"],
+                    "label": bool(row["qwen_grader_correct"]),
+                }
+            )
     sys.path.insert(0, str(ROOT / "plugins" / "rmg-plugin-math" / "tests"))
     from answer_forms import CASES
 
@@ -131,12 +142,21 @@ def load_cases() -> list[dict]:
     for x in (TESTS_DATA / "labelled_pairs.jsonl").read_text().splitlines():
         if x:
             row = json.loads(x)
-            cases.append({"set": "kinds", "kind": row["kind"], "response": row["response"], "gold": row["reference"],
-                          "label": row["label"]})
+            cases.append(
+                {
+                    "set": "kinds",
+                    "kind": row["kind"],
+                    "response": row["response"],
+                    "gold": row["reference"],
+                    "label": row["label"],
+                }
+            )
     for x in (TESTS_DATA / "mathverify_pairs.jsonl").read_text().splitlines():
         row = json.loads(x) if x else None
         if row and row["options"].get("strict", True) and not row["options"].get("allow_set_relation_comp"):
-            cases.append({"set": "mv-suite", "response": row["pred"], "gold": row["gold"], "label": bool(row["expected"])})
+            cases.append(
+                {"set": "mv-suite", "response": row["pred"], "gold": row["gold"], "label": bool(row["expected"])}
+            )
     return cases
 
 
@@ -149,8 +169,13 @@ CONTENDERS = {
 
 
 def run_worker(python: str, kind: str, path: str, timeout: float | None = None) -> dict:
-    done = subprocess.run([python, str(Path(__file__).resolve()), "--worker", kind, path], capture_output=True,
-                          text=True, timeout=timeout, cwd=ROOT)
+    done = subprocess.run(
+        [python, str(Path(__file__).resolve()), "--worker", kind, path],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"{kind} failed: {done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -198,8 +223,13 @@ def main() -> None:
     write_report(cases, times, scores, each, patho)
 
 
-def write_report(cases: list[dict], times: dict[str, list[float]], scores: dict[str, list[bool]],
-                 each: dict[str, list[list[float]]], patho: dict[str, dict[str, str]]) -> None:
+def write_report(
+    cases: list[dict],
+    times: dict[str, list[float]],
+    scores: dict[str, list[bool]],
+    each: dict[str, list[list[float]]],
+    patho: dict[str, dict[str, str]],
+) -> None:
     sets = ["gsm8k", "math", "forms", "kinds", "mv-suite"]
     counts = {s: sum(c["set"] == s for c in cases) for s in sets}
     direct, mv_wrapped, mv_raw = "rmg direct (1 core)", "Math-Verify wrapped $…$", "Math-Verify raw"
@@ -237,8 +267,11 @@ def write_report(cases: list[dict], times: dict[str, list[float]], scores: dict[
     ]
     for name, values in times.items():
         runs = ", ".join(f"{v:.2f}" for v in values)
-        lines.append(f"| {name} | {rate[name]:.0f} | {runs} | {accuracy(name, every)} | "
-                     + " | ".join(accuracy(name, by_set[s]) for s in sets) + " |")
+        lines.append(
+            f"| {name} | {rate[name]:.0f} | {runs} | {accuracy(name, every)} | "
+            + " | ".join(accuracy(name, by_set[s]) for s in sets)
+            + " |"
+        )
     kinds_rows = by_set["kinds"]
     own = by_set["gsm8k"] + by_set["math"] + by_set["forms"]
     lines += [
@@ -256,8 +289,10 @@ def write_report(cases: list[dict], times: dict[str, list[float]], scores: dict[
     ]
     for subset in sets:
         rows = by_set[subset]
-        lines.append(f"| {subset} | {len(rows)} | {rate_of(direct, rows):.0f} | {rate_of(mv_raw, rows):.0f} | "
-                     f"{rate_of(mv_wrapped, rows):.0f} | {rate_of(direct, rows) / rate_of(mv_wrapped, rows):.1f}x |")
+        lines.append(
+            f"| {subset} | {len(rows)} | {rate_of(direct, rows):.0f} | {rate_of(mv_raw, rows):.0f} | "
+            f"{rate_of(mv_wrapped, rows):.0f} | {rate_of(direct, rows) / rate_of(mv_wrapped, rows):.1f}x |"
+        )
     lines += [
         "",
         "## Varied kinds: throughput and accuracy per kind (same run)",
@@ -269,8 +304,10 @@ def write_report(cases: list[dict], times: dict[str, list[float]], scores: dict[
     for kind in dict.fromkeys(cases[i]["kind"] for i in kinds_rows):
         rows = [i for i in kinds_rows if cases[i]["kind"] == kind]
         ours, theirs = rate_of(direct, rows), rate_of(mv_wrapped, rows)
-        lines.append(f"| {kind} | {len(rows)} | {ours:.0f} | {accuracy(direct, rows)} | {theirs:.0f} | "
-                     f"{accuracy(mv_wrapped, rows)} | {accuracy(mv_raw, rows)} | {ours / theirs:.1f}x |")
+        lines.append(
+            f"| {kind} | {len(rows)} | {ours:.0f} | {accuracy(direct, rows)} | {theirs:.0f} | "
+            f"{accuracy(mv_wrapped, rows)} | {accuracy(mv_raw, rows)} | {ours / theirs:.1f}x |"
+        )
     lines += ["", "Cases where a contender disagrees with the label:", ""]
     for subset in ("forms", "kinds", "mv-suite"):
         for name in (direct, mv_raw, mv_wrapped):
@@ -288,8 +325,11 @@ def write_report(cases: list[dict], times: dict[str, list[float]], scores: dict[
     ]
     for label, row in patho.items():
         lines.append(f"| {label} | " + " | ".join(row.get(n, "") for n in CONTENDERS if "pool" not in n) + " |")
-    lines += ["", "In training, rmg also runs every call under the runner's hard per-sample budget (a stuck "
-              "worker is killed and replaced), so even an input that got past the bounds could not hang a step."]
+    lines += [
+        "",
+        "In training, rmg also runs every call under the runner's hard per-sample budget (a stuck "
+        "worker is killed and replaced), so even an input that got past the bounds could not hang a step.",
+    ]
     OUT.write_text("\n".join(lines) + "\n")
     print(OUT.read_text())
 

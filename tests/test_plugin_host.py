@@ -54,7 +54,11 @@ def test_two_plugins_registering_one_name_is_an_error_naming_both(
 def test_rmg_load_plugins_restricts_loading_and_empty_loads_none(run_rmg: RunRmg, plugin_dirs: dict[str, Path]) -> None:
     dirs = [plugin_dirs["testkit"], plugin_dirs["broken"]]
     only = _plugins_json(run_rmg, dirs, env={"RMG_LOAD_PLUGINS": "rmg-plugin-testkit"})
-    defaults = {"rmg.judges", "rmg.evaluation", "rmg.training"}  # the default plugins: judges, benchmarks, GenRM graders
+    defaults = {
+        "rmg.judges",
+        "rmg.evaluation",
+        "rmg.training",
+    }  # the default plugins: judges, benchmarks, GenRM graders
     assert set(only) == defaults | {"rmg-plugin-testkit"}
     assert set(_plugins_json(run_rmg, dirs, env={"RMG_LOAD_PLUGINS": ""})) == defaults
 

@@ -87,7 +87,8 @@ def test_unknown_names_suggest_close_ones_and_bad_parameters_are_named() -> None
 
 def test_the_composition_runs_on_the_async_path_too() -> None:
     async def main() -> float:
-        return [s async for s in rmg.aevaluate("spectest.len*2", [rmg.Sample.of("ab")], workers=0)][0].result.score
+        scored = [s async for s in rmg.aevaluate("spectest.len*2", [rmg.Sample.of("ab")], workers=0)]
+        return scored[0].result.score
 
     assert asyncio.run(main()) == 4.0
 

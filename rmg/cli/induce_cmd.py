@@ -76,7 +76,7 @@ def induce_command(pairs_path: str, output: str, **options: Any) -> None:
             concurrency=options["concurrency"],
             name=out.stem,
         )
-    except Exception as exc:  # noqa: BLE001 - a missing model or a bad option, said plainly
+    except Exception as exc:
         raise click.ClickException(f"{type(exc).__name__}: {exc}") from None
     click.echo(f"{len(pairs)} pairs from {pairs_path}", err=True)
     final: dict[str, Any] = {}

@@ -24,7 +24,7 @@ def list_models() -> None:
     for name, (dist, _, _) in sorted(KNOWN_MODELS.items()):
         try:
             where = str(find_model(name))
-        except Exception:  # noqa: BLE001 - not installed
+        except Exception:
             where = f"not installed (rmg models pull {name})"
         click.echo(f"{name}\t{dist}\t{where}")
 

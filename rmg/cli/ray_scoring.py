@@ -29,7 +29,7 @@ def score_file_on_ray(spec: str, input_path: str, output: Path, options: dict[st
             kwargs["num_cpus"] = os.cpu_count() or 1
         try:
             ray.init(**kwargs)
-        except Exception as exc:  # noqa: BLE001 - an unreachable cluster is the user's to fix
+        except Exception as exc:
             raise click.ClickException(f"cannot connect to Ray at {address or 'a new local cluster'}: {exc}") from None
     actors = options.get("workers") or max(1, int(ray.cluster_resources().get("CPU", 1)))
     runner_options = {

@@ -62,7 +62,7 @@ def refine_command(input_path: str, output: str | None, spec: str, **options: An
         runner = Runner(spec, params=strict, timeout=options["timeout"])
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from None
-    except Exception as exc:  # noqa: BLE001 - a missing model, a bad endpoint: said plainly
+    except Exception as exc:
         raise click.ClickException(f"{type(exc).__name__}: {exc}") from None
     graph = create_refine_graph(
         model=model,

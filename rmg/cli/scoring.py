@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 from collections import Counter, deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import click
 
@@ -23,9 +24,9 @@ from rmg.core.dataset import (
     row_to_sample,
 )
 from rmg.core.preference import PreferenceTally
-from rmg.core.rows import FIELD_HELP, FIELD_NAMES
 from rmg.core.readers import check_input
 from rmg.core.resume import same_file
+from rmg.core.rows import FIELD_HELP, FIELD_NAMES
 from rmg.core.schema import ScoredSample
 
 RowHook = Callable[[dict[str, Any], ScoredSample], dict[str, Any]]
@@ -80,7 +81,7 @@ def count_rows(path: str) -> int | None:
             return None
         with open(p, "rb") as f:
             return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
-    except Exception:  # noqa: BLE001 - only a progress total: the reader reports what is wrong
+    except Exception:
         return None
 
 

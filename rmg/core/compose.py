@@ -7,13 +7,13 @@ process pool or on the event loop) and this module combines their per-candidate 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import Awaitable, Callable, Iterator, Union
 
 from .reward import Reward
 from .schema import Dimension, RewardResult, RewardStatus, Sample
 
-__all__ = ["Gate", "Leaf", "Node", "Route", "Weighted", "evaluate_node", "iter_leaves", "describe"]
+__all__ = ["Gate", "Leaf", "Node", "Route", "Weighted", "describe", "evaluate_node", "iter_leaves"]
 
 
 @dataclass
@@ -29,15 +29,15 @@ class Leaf:
 class Weighted:
     """sum(weight * score) over the terms; a failed term fails the sum (never a silent 0)."""
 
-    terms: list[tuple[float, "Node"]]
+    terms: list[tuple[float, Node]]
 
 
 @dataclass
 class Gate:
     """Score `then` only for candidates whose `condition` score reaches `threshold`."""
 
-    condition: "Node"
-    then: "Node"
+    condition: Node
+    then: Node
     threshold: float = 1.0
     otherwise: float = 0.0
 
@@ -46,11 +46,11 @@ class Gate:
 class Route:
     """Pick a reward by the sample's task label (verl's `data_source`)."""
 
-    routes: dict[str, "Node"]
-    default: "Node | None" = None
+    routes: dict[str, Node]
+    default: Node | None = None
 
 
-Node = Union[Leaf, Weighted, Gate, Route]
+Node = Leaf | Weighted | Gate | Route
 LeafEvaluator = Callable[[Leaf, Sample], Awaitable[list[RewardResult]]]
 
 
@@ -97,7 +97,9 @@ async def evaluate_node(node: Node, sample: Sample, leaf_eval: LeafEvaluator) ->
     chosen = node.routes.get(sample.task or "", node.default)
     if chosen is None:
         message = f"no route for task {sample.task!r} (routes: {', '.join(node.routes) or 'none'}) and no default"
-        return [RewardResult.failure(RewardStatus.invalid_input, message) for _ in range(max(1, len(sample.candidates)))]
+        return [
+            RewardResult.failure(RewardStatus.invalid_input, message) for _ in range(max(1, len(sample.candidates)))
+        ]
     results = await evaluate_node(chosen, sample, leaf_eval)
     for r in results:
         r.details.setdefault("route", sample.task if sample.task in node.routes else "default")
@@ -109,7 +111,7 @@ def _combine(labels: list[str], weights: list[float], results: list[RewardResult
     dimensions = [Dimension(name=label, score=r.score, reason=r.reason) for label, r in zip(labels, results)]
     usage = _sum_usage(results)
     if failed:
-        label, first = failed[0]
+        first = failed[0][1]
         message = "; ".join(f"{lab}: {r.status.value}: {r.error or r.reason}" for lab, r in failed)
         return RewardResult(status=first.status, error=message, reason=message, dimensions=dimensions, usage=usage)
     score = sum(w * (r.score or 0.0) for w, r in zip(weights, results))  # every part is ok, so scored

@@ -44,12 +44,12 @@ def check_picklable(rewards: list[Reward]) -> bytes:
     """The rewards pickled; a ValueError names a reward that cannot be sent to a process."""
     try:
         return pickle.dumps(rewards)
-    except Exception:  # noqa: BLE001 - pickling raises many types; find which reward, below
+    except Exception:
         pass
     for reward in rewards:
         try:
             pickle.dumps(reward)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise ValueError(
                 f"model_processes > 1 sends rewards to other processes, but {reward.name} cannot be pickled "
                 f"({type(exc).__name__}: {exc}); use model_processes=1 (e.g. for an in-memory model object)"
@@ -225,7 +225,7 @@ async def _serve(conn: Any, rewards: list[Reward]) -> None:
             outcome: Any = await rewards[index].aevaluate(sample)
         except asyncio.CancelledError:
             return
-        except BaseException as exc:  # noqa: BLE001 - aevaluate never raises; a bug still gets answered
+        except BaseException as exc:
             outcome = f"{rewards[index].name} failed in a model process: {type(exc).__name__}: {exc}"
         finally:
             tasks.pop(task, None)

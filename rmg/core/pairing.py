@@ -27,7 +27,7 @@ from typing import Any, Literal, get_args
 
 from .schema import RewardResult, Sample
 
-__all__ = ["Pairing", "PAIRINGS", "check_pairing", "comparisons", "score_in_pairs"]
+__all__ = ["PAIRINGS", "Pairing", "check_pairing", "comparisons", "score_in_pairs"]
 
 Pairing = Literal["tournament", "all_pairs", "vote"]
 PAIRINGS: tuple[str, ...] = get_args(Pairing)

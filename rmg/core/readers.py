@@ -20,9 +20,10 @@ import json
 import math
 import os
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 __all__ = ["BadRow", "DataError", "check_input", "detect_format", "read_rows"]
 
@@ -172,7 +173,7 @@ def _read_parquet(path: Path) -> Iterator[Row]:
 
     try:
         parquet = pq.ParquetFile(path)
-    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types
+    except Exception as exc:
         raise DataError(f"{path}: not a readable Parquet file ({exc})") from None
     index = 0
     batches = parquet.iter_batches(batch_size=1024)
@@ -182,7 +183,7 @@ def _read_parquet(path: Path) -> Iterator[Row]:
             rows = batch.to_pylist()
         except StopIteration:
             return
-        except Exception as exc:  # noqa: BLE001 - a damaged or unsupported column
+        except Exception as exc:
             raise DataError(f"{path}: cannot read rows after row {index} ({type(exc).__name__}: {exc})") from None
         for row in rows:
             index += 1

@@ -62,7 +62,7 @@ class ResumableWriter:
         regular = self._is_regular()
         if regular is False:
             self.notes.append(f"{self.path} is not a regular file: it is written without resume")
-            self._file = open(self.path, "wb")  # noqa: SIM115 - closed in close()
+            self._file = open(self.path, "wb")
             return
         if regular and overwrite:
             self._start_tmp()
@@ -72,7 +72,7 @@ class ResumableWriter:
             self._resume()
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = open(self.path, "ab")  # noqa: SIM115
+            self._file = open(self.path, "ab")
 
     # -- what to score ---------------------------------------------------------------------------
     @property
@@ -140,10 +140,10 @@ class ResumableWriter:
             if os.path.getsize(self.path) != end:
                 with open(self.path, "r+b") as f:
                     f.truncate(end)
-            self._file = open(self.path, "ab")  # noqa: SIM115
+            self._file = open(self.path, "ab")
             self.position = self.old_lines
             return
-        self._old = open(self.path, "rb")  # noqa: SIM115
+        self._old = open(self.path, "rb")
         self._start_tmp()
         self._commit_at = self.old_lines
 
@@ -156,7 +156,7 @@ class ResumableWriter:
     # -- the temporary file ----------------------------------------------------------------------
     def _start_tmp(self) -> None:
         self._tmp = self.path.with_name(f".{self.path.name}.rmg-partial")
-        self._file = open(self._tmp, "wb")  # noqa: SIM115
+        self._file = open(self._tmp, "wb")
 
     def _maybe_commit(self) -> None:
         if self._tmp is not None and self._commit_at is not None and self.position >= self._commit_at:

@@ -60,7 +60,7 @@ def _run_in_worker(index: int, blob: bytes) -> bytes:
         sample: Sample = pickle.loads(blob)
         results = _worker_rewards[index].evaluate(sample)
         return pickle.dumps(results)
-    except Exception as exc:  # noqa: BLE001 - RecursionError, PicklingError, ...
+    except Exception as exc:
         message = f"{_worker_rewards[index].name}: {type(exc).__name__}: {exc}"
         return pickle.dumps([RewardResult.failure(RewardStatus.error, message)])
 
@@ -139,7 +139,7 @@ class RulePool:
             task.pool_id = generation.number
             try:
                 inner = generation.pool.schedule(_run_in_worker, args=(task.index, task.blob), timeout=self.timeout)
-            except Exception:  # noqa: BLE001 - a broken pool refuses new tasks
+            except Exception:
                 task.pool_id = 0  # not in that pool: the replacement below must not move it
                 self._abandon(generation, "the worker pool refused new work")
                 continue
@@ -183,7 +183,7 @@ class RulePool:
                     return
                 self._retry(key, task, "its worker pool was stopped")
                 return
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 if type(exc).__name__ == "ProcessExpired":
                     self._tasks.pop(key, None)
                     code = getattr(exc, "exitcode", None)
@@ -195,7 +195,7 @@ class RulePool:
             self._tasks.pop(key, None)
         try:
             _settle(task.outer, value=pickle.loads(value))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             _settle(task.outer, exc=exc)
 
     def _retry(self, key: int, task: _Task, why: str) -> None:
@@ -259,7 +259,7 @@ def _settle(future: Future[Any], *, value: Any = None, exc: BaseException | None
             future.set_exception(exc)
         else:
             future.set_result(value)
-    except Exception:  # noqa: BLE001 - cancelled meanwhile (InvalidStateError)
+    except Exception:
         pass
 
 
@@ -267,7 +267,7 @@ def _stop_quietly(pool: Any, wait: float = 10.0) -> None:
     """Stop a pebble pool; a wedged one may never join, so its joiner is a daemon that gives up."""
     try:
         pool.stop()
-    except Exception:  # noqa: BLE001
+    except Exception:
         return
     joiner = threading.Thread(target=_join, args=(pool,), daemon=True)
     joiner.start()
@@ -277,5 +277,5 @@ def _stop_quietly(pool: Any, wait: float = 10.0) -> None:
 def _join(pool: Any) -> None:
     try:
         pool.join()
-    except Exception:  # noqa: BLE001
+    except Exception:
         pass

@@ -19,8 +19,9 @@ import os
 import queue
 import threading
 from collections import deque
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import TYPE_CHECKING, Any, AsyncIterable, AsyncIterator, Iterable, Iterator, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .aio import LoopSemaphores
 from .compose import Leaf, Node, evaluate_node, iter_leaves
@@ -241,7 +242,7 @@ class Runner:
                 raise
             except WorkerDied as exc:
                 return _failed(n, RewardStatus.error, f"{leaf.label}: {exc}")
-            except Exception as exc:  # noqa: BLE001 - an unpicklable result, a pool that would not start
+            except Exception as exc:
                 return _failed(n, RewardStatus.error, f"{leaf.label}: worker failed: {type(exc).__name__}: {exc}")
         if reward.kind is Kind.rule:
             return reward.evaluate(sample)
@@ -262,7 +263,7 @@ class Runner:
             if task is not None:
                 pool.cancel(task)
             raise
-        except Exception as exc:  # noqa: BLE001 - a child that died or never started
+        except Exception as exc:
             return _failed(n, RewardStatus.error, f"{leaf.label}: {exc}")
 
     async def ascore(self, sample: Sample | dict[str, Any] | Exception, index: int = 0) -> ScoredSample:
@@ -315,7 +316,7 @@ class Runner:
             try:
                 asyncio.run(pump())
                 out.put(done)
-            except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            except BaseException as exc:
                 out.put(exc)
 
         thread = threading.Thread(target=main, name="rmg-runner", daemon=True)

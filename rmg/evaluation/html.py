@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from html import escape
 from collections.abc import Sequence
+from html import escape
 from typing import Any
 
 from .report import COUNT_EXTRAS, ci_text, markdown, pct, reward_text

@@ -62,7 +62,7 @@ class BatchedService(RewardService):
             rows = [row for i in members for row in calls[i][1]]
             try:
                 scored = await RewardService.score(self, reward, rows)
-            except Exception as exc:  # noqa: BLE001 - NotServed / Overloaded / SpecError: each caller's answer
+            except Exception as exc:
                 for i in members:
                     out[i] = exc
                 return

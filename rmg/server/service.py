@@ -107,7 +107,7 @@ class RewardService:
         for name, spec in self.config.rewards.items():
             try:
                 runner = self._runner(spec)
-            except Exception as exc:  # noqa: BLE001 - a RegistryError/SpecError, reported by name
+            except Exception as exc:
                 self.close()
                 raise ValueError(f"--reward {name}={spec}: {exc}") from None
             self.served[name] = Served(name, spec, runner)
@@ -332,7 +332,7 @@ def _stop_pool(pool: Any) -> None:
     try:
         pool.stop()
         pool.join(10)
-    except Exception:  # noqa: BLE001, S110 - a broken pool may fail to stop cleanly; its workers are gone
+    except Exception:
         pass
 
 

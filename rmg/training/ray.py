@@ -139,7 +139,7 @@ class RewardPool:
         for actor in self.actors:
             try:
                 ray.kill(actor)
-            except Exception:  # noqa: BLE001 - already dead
+            except Exception:
                 pass
         self.actors = []
 
@@ -191,7 +191,7 @@ class RewardPool:
                     return _failed_chunk(chunk, "no live reward actor in the pool")
                 try:
                     return ray.get(ref)
-                except Exception as exc:  # noqa: BLE001 - sorted out by _outcome
+                except Exception as exc:
                     action, results = self._outcome(chunk, actor, attempt, exc)
                     if action == "done":
                         return results
@@ -218,7 +218,7 @@ class RewardPool:
                     return _failed_chunk(chunk, "no live reward actor in the pool")
                 try:
                     return await ref
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     action, results = self._outcome(chunk, actor, attempt, exc)
                     if action == "done":
                         return results

@@ -89,7 +89,7 @@ def close_all() -> None:
     for shared in runners:
         try:
             shared.close()
-        except Exception:  # noqa: BLE001 - closing at exit must not mask the real exit status
+        except Exception:
             pass
 
 

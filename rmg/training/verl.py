@@ -106,7 +106,7 @@ def _default_workers() -> int | None:
         return None
     try:
         name = ray.get_runtime_context().get_actor_name() or ""
-    except Exception:  # noqa: BLE001 - not in a Ray worker
+    except Exception:
         return None
     if not name.startswith("reward_loop_worker"):
         return None
@@ -237,7 +237,7 @@ def _prepare(
         log.warning("rmg.training.verl: ignoring unknown keyword %r", name)
     try:
         scorer = _scorer(options, kwargs.get("reward_router_address"), kwargs.get("reward_model_tokenizer"))
-    except Exception as exc:  # noqa: BLE001 - a bad spec is reported on every sample, loudly
+    except Exception as exc:
         message = f"rmg spec {options.get('spec') or os.environ.get('RMG_SPEC') or DEFAULT_SPEC!r}: {exc}"
         if message not in _warned:
             _warned.add(message)
@@ -265,7 +265,7 @@ def _prepare(
             task=task,
             metadata={"data_source": str(data_source)},
         )
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return scorer, _failure(RewardStatus.invalid_input, f"cannot build a sample: {exc}")
     return scorer, sample
 
@@ -294,7 +294,7 @@ def compute_score(
             return _finish(scorer, sample)  # type: ignore[arg-type]
         assert scorer.shared is not None  # a scorer without one reports every sample in _prepare
         return _finish(scorer, scorer.shared.score(sample))
-    except Exception as exc:  # noqa: BLE001 - the trainer's step must go on
+    except Exception as exc:
         return _finish(scorer, _failure(RewardStatus.error, f"{type(exc).__name__}: {exc}"))
 
 
@@ -313,7 +313,7 @@ async def compute_score_async(
             return _finish(scorer, sample)  # type: ignore[arg-type]
         assert scorer.shared is not None
         return _finish(scorer, await scorer.shared.ascore(sample))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return _finish(scorer, _failure(RewardStatus.error, f"{type(exc).__name__}: {exc}"))
 
 

@@ -47,7 +47,7 @@ def test_verl_overrides_compose_with_verl_and_load_the_rmg_reward() -> None:
 
 def test_trl_snippet_runs() -> None:
     scope: dict = {}
-    exec(_blocks()[1][1], scope)  # noqa: S102 - the README's own code
+    exec(_blocks()[1][1], scope)
     (fn,) = scope["reward_funcs"]
     assert fn(prompts=["q"], completions=["<think>x</think><answer>3</answer>"], answer=["3"]) == [pytest.approx(1.0)]
 

@@ -55,7 +55,10 @@ def make_batch(tokenizer: Any, rows: list[dict[str, Any]], prompt_len: int = 8, 
     prompts_t, responses_t = torch.tensor(prompts), torch.tensor(responses)
     mask = torch.tensor(masks)
     position_ids = torch.clamp(torch.cumsum(mask, dim=1) - 1, min=0)
-    obj = lambda values: np.array(values, dtype=object)
+
+    def obj(values: list) -> np.ndarray:
+        return np.array(values, dtype=object)
+
     return DataProto.from_dict(
         tensors={
             "prompts": prompts_t,

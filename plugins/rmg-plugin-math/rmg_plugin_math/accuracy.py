@@ -31,7 +31,7 @@ from .extract import Extraction, extract_answer, is_math, joined_spans, math_spa
 from .kinds import kind_of
 from .normalize import clean, compact, split_items, strip_outer, to_number
 
-__all__ = ["MathAccuracy", "reference_answers", "has_work"]
+__all__ = ["MathAccuracy", "has_work", "reference_answers"]
 
 _WORD = re.compile(r"[A-Za-z]+|\d+")
 _CALCULATION = re.compile(
@@ -130,11 +130,17 @@ class MathAccuracy(rmg.Reward):
         kind = kind_of(golds[0])
         numeric = any(to_number(clean(g)) is not None for g in golds)
         found = extract_answer(candidate.content, last_number=self.fallback, numeric=numeric, choice=kind == "choice")
-        details: dict[str, Any] = {"extracted": None if found.answer is None else found.answer[:200],
-                                   "extraction": found.method, "kind": kind}
+        details: dict[str, Any] = {
+            "extracted": None if found.answer is None else found.answer[:200],
+            "extraction": found.method,
+            "kind": kind,
+        }
         if found.answer is None:
-            return rmg.RewardResult(score=0.0, reason=f"no final answer found (the reference is {_a(kind)})",
-                                    details={**details, "method": "none"})
+            return rmg.RewardResult(
+                score=0.0,
+                reason=f"no final answer found (the reference is {_a(kind)})",
+                details={**details, "method": "none"},
+            )
         if self.require_work and not has_work(candidate.content, found.span, self.min_work_words):
             return rmg.RewardResult(
                 score=0.0,

@@ -56,7 +56,10 @@ def _plain(text: str) -> str:
 
 # The four operations both evaluators (this one and expr's) apply as they are; powers get bounds.
 BINARY_OPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
 }
 
 
@@ -114,8 +117,9 @@ def _run(text: str, start: int, step: int) -> int:
         if j < 0 or j >= n:
             break
         ch = text[j]
-        if ch in _LEFT_CHARS or (ch == "," and 0 < j < n - 1 and text[j - 1].isdigit()
-                                 and re.match(r"\d{3}(?!\d)", text[j + 1 : j + 5])):
+        if ch in _LEFT_CHARS or (
+            ch == "," and 0 < j < n - 1 and text[j - 1].isdigit() and re.match(r"\d{3}(?!\d)", text[j + 1 : j + 5])
+        ):
             i += step
         else:
             break
@@ -145,11 +149,17 @@ def find_claims(text: str) -> list[tuple[str, str]]:
             continue
         left_start = _run(plain, eq, -1)
         raw_left = plain[left_start:eq].strip(" \t$")
-        if not raw_left or raw_left[0] in "*/+%" or re.search(r"\d\s*[A-Za-z_]$", plain[max(0, left_start - 12) : left_start]):
+        if (
+            not raw_left
+            or raw_left[0] in "*/+%"
+            or re.search(r"\d\s*[A-Za-z_]$", plain[max(0, left_start - 12) : left_start])
+        ):
             continue
         right_end = _run(plain, eq + 1, 1)
         raw_right = plain[eq + 1 : right_end].strip(" \t$").rstrip(".").strip()
-        if raw_right[-1:] in "*/+-(" or raw_right.count("(") != raw_right.count(")") and re.match(r"[A-Za-z]", plain[right_end : right_end + 1]):
+        if raw_right[-1:] in "*/+-(" or (
+            raw_right.count("(") != raw_right.count(")") and re.match(r"[A-Za-z]", plain[right_end : right_end + 1])
+        ):
             continue  # "= (6 * x)": the right side goes on beyond the arithmetic
         left, right = _balance(raw_left), _balance(raw_right)
         if left and right and _has_operator(left) and re.match(r"-?\s*[\d(.]", right):

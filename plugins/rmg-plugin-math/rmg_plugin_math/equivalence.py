@@ -127,7 +127,7 @@ def _strip_lhs(side: str, other: str, pred: bool = False) -> str:
     """`x = 5`, `(p,q) = (3,2)`, `\\frac{NO}{BO} = v` -> the value, when the other side is a value."""
     member = _MEMBER.match(side)
     if member and not _MEMBER.match(other):
-        return side[member.end():].strip()  # `x \\in \\emptyset` against `\\emptyset`
+        return side[member.end() :].strip()  # `x \\in \\emptyset` against `\\emptyset`
     parts = relation_parts(side)
     if parts is None or parts[1] != ["="] or relation_parts(other) is not None:
         return side
@@ -155,8 +155,12 @@ def _structure(p: str, g: str, depth: int) -> Verdict | None:
         if ip is not None and ig is not None:
             if ip[0] and ig[0] and ip[0] != ig[0]:
                 return Verdict(False, "interval", f"variable {ip[0]} is not {ig[0]}")
-            if ip[0] is None and ig[0] is None and len(ip[1]) == len(ig[1]) == 1 \
-                    and INF not in (abs(ip[1][0].lo), abs(ip[1][0].hi), abs(ig[1][0].lo), abs(ig[1][0].hi)):
+            if (
+                ip[0] is None
+                and ig[0] is None
+                and len(ip[1]) == len(ig[1]) == 1
+                and INF not in (abs(ip[1][0].lo), abs(ip[1][0].hi), abs(ig[1][0].lo), abs(ig[1][0].hi))
+            ):
                 return None  # `(1, 2)` vs `(1, 2)`: a point as much as an interval: the tuple path decides
             return Verdict(_same_intervals(ip[1], ig[1]), "interval")
     rp, rg = relation_parts(p), relation_parts(g)
@@ -164,8 +168,11 @@ def _structure(p: str, g: str, depth: int) -> Verdict | None:
         by_value = relation_by_value(rp[0], rp[1], rg[0], rg[1])
         if by_value is not None:
             return Verdict(by_value, "relation")
-        if rp[1] == rg[1] and len(rp[0]) == len(rg[0]) and \
-                all(compare(a, b, _depth=depth + 1).match for a, b in zip(rp[0], rg[0])):
+        if (
+            rp[1] == rg[1]
+            and len(rp[0]) == len(rg[0])
+            and all(compare(a, b, _depth=depth + 1).match for a, b in zip(rp[0], rg[0]))
+        ):
             return Verdict(True, "relation")
         return None
     if (rp is None) != (rg is None):
@@ -194,7 +201,11 @@ def compare(pred: str, gold: str, *, use_symbolic: bool = True, _depth: int = 0)
         return Verdict(False, "unordered", "the empty set is not a number")
     if ng is not None and re.fullmatch(r"[A-Za-z0-9]*[A-Za-z]{2}[A-Za-z0-9]*", p) and re.search(r"\d", p):
         return Verdict(False, "mismatch", "a word, not a number")  # `AZYUK2A`
-    choice = re.fullmatch(r"[A-E]", g) and len(re.findall(r"\b[A-E]\b", p)) == 1 and re.match(r"(?i:(?:option|choice|answer)\s*:?\s*)?\(?([A-E])(?:[).:]|\s|$)", p)
+    choice = (
+        re.fullmatch(r"[A-E]", g)
+        and len(re.findall(r"\b[A-E]\b", p)) == 1
+        and re.match(r"(?i:(?:option|choice|answer)\s*:?\s*)?\(?([A-E])(?:[).:]|\s|$)", p)
+    )
     if choice:
         return Verdict(choice.group(1) == g, "choice")
     p, g = _expand_pm(p), _expand_pm(g)
@@ -228,10 +239,17 @@ def compare(pred: str, gold: str, *, use_symbolic: bool = True, _depth: int = 0)
     items_p = bp[1] if bp is not None and bp[0] == "{" else split_items(p)
     items_g = bg[1] if bg is not None and bg[0] == "{" else split_items(g)
     for tup, bare in ((bp, items_g), (bg, items_p)):  # `(1, 3)` written without its brackets
-        if tup is not None and tup[0] == "(" and tup[2] == ")" and len(tup[1]) > 1 and len(bare) == len(tup[1]) \
-                and (bp is None or bg is None):
-            return Verdict(_all_pairs(items_p if tup is bg else tup[1], tup[1] if tup is bg else items_g, True, _depth),
-                           "ordered")
+        if (
+            tup is not None
+            and tup[0] == "("
+            and tup[2] == ")"
+            and len(tup[1]) > 1
+            and len(bare) == len(tup[1])
+            and (bp is None or bg is None)
+        ):
+            return Verdict(
+                _all_pairs(items_p if tup is bg else tup[1], tup[1] if tup is bg else items_g, True, _depth), "ordered"
+            )
     if (p == "\\emptyset") != (g == "\\emptyset") and (bp or bg or len(items_p) > 1 or len(items_g) > 1):
         return Verdict(False, "unordered", "the empty set against a non-empty one")
     if len(items_p) > 1 and len(items_g) == 1:

@@ -113,11 +113,21 @@ def _eval(node: ast.AST, env: dict[str, complex] | None) -> Fraction | complex:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         value = _eval(node.operand, env)
         return -value if isinstance(node.op, ast.USub) else value
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "sqrt" and len(node.args) == 1:
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "sqrt"
+        and len(node.args) == 1
+    ):
         if env is None:
             raise _Refuse("sqrt")
         return cmath.sqrt(_eval(node.args[0], env))
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "binom" and len(node.args) == 2:
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "binom"
+        and len(node.args) == 2
+    ):
         n, k = (_eval(a, env) for a in node.args)
         n, k = (x.real if isinstance(x, complex) and x.imag == 0 else x for x in (n, k))
         if not all(float(x).is_integer() and 0 <= x <= 1000 for x in (n, k)):
@@ -179,8 +189,10 @@ def equal_by_value(a: str, b: str) -> bool | None:
         return None
     if len(va) != len(vb):  # one side exact, the other floating: compare in floating point
         va, vb = [complex(va[0])] * 3 if len(va) == 1 else va, [complex(vb[0])] * 3 if len(vb) == 1 else vb
-    return all(abs(x - y) <= (0 if isinstance(x, Fraction) and isinstance(y, Fraction) else 1e-9 * max(1.0, abs(x)))
-               for x, y in zip(va, vb))
+    return all(
+        abs(x - y) <= (0 if isinstance(x, Fraction) and isinstance(y, Fraction) else 1e-9 * max(1.0, abs(x)))
+        for x, y in zip(va, vb)
+    )
 
 
 def value_of(text: str) -> float | None:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Extraction", "extract_answer", "boxed_contents"]
+__all__ = ["Extraction", "boxed_contents", "extract_answer"]
 
 _MAX_BOXES = 16
 _MAX_BOX_CHARS = 2000
@@ -193,7 +193,7 @@ def refine(answer: str, numeric: bool) -> tuple[str, str]:
         return s, "whole"
     m = list(_IS.finditer(s))
     if m:
-        rest = s[m[-1].end():].strip()
+        rest = s[m[-1].end() :].strip()
         if rest:
             inner, how = refine(rest, numeric)
             return inner, how if how != "whole" else "after_is"
@@ -252,8 +252,11 @@ def extract_answer(text: str, *, last_number: bool = True, numeric: bool = True,
             answer = _unchain(span_inner(spans[first]))
             for joint, span in zip(joints, spans[first + 1 :]):  # `$x>1$ or $x<-1$` stays a union
                 answer += (" or " if re.search(r"\bor\b", joint) else ", ") + _unchain(span_inner(span))
-            return Extraction(answer, "whole_math" if whole else "math_span" if first == len(spans) - 1 else "math_spans",
-                              (offset + spans[first].start(), offset + m.end()))
+            return Extraction(
+                answer,
+                "whole_math" if whole else "math_span" if first == len(spans) - 1 else "math_spans",
+                (offset + spans[first].start(), offset + m.end()),
+            )
     tail_math = _math_tail(lines_of(tail))
     if tail_math and (not numeric or "\\" in tail_math):  # "So x >= 5.", "We get \\frac13."
         return Extraction(tail_math, "sentence_tail", (len(text) - len(tail_math), len(text)))
@@ -326,7 +329,7 @@ def _number_after(tail: str, end: int) -> bool:
     if re.match(r"\s*[.!?](?:\s|$)|\s*\n|\s+[A-Z]", rest) or re.search(r"\.\s*(?:\$\$|\\\])$", tail[:end]):
         return bool(_STANDALONE.search(rest))  # the span ends its sentence: a later number is the answer
     cut = re.search(r"[.!?](?:\s|$)|\n", rest)
-    return bool(cut and _STANDALONE.search(rest[cut.end():]))
+    return bool(cut and _STANDALONE.search(rest[cut.end() :]))
 
 
 def _unchain(span: str) -> str:

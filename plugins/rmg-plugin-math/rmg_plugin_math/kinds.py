@@ -23,7 +23,9 @@ __all__ = ["RELATION", "Interval", "intervals", "kind_of", "relation_parts"]
 
 INF = float("inf")
 _INFINITY = re.compile(r"^([+-]?)\s*(?:\\infty|\\infin|inf|oo|infinity)$")
-_REALS = re.compile(r"(?:the\s+set\s+of\s+)?all\s+real\s+numbers|\\mathbb\s*\{?\s*R\s*\}?|ℝ|\\R\b|\\Reals\b|\(\s*-\s*\\infty\s*,\s*\+?\s*\\infty\s*\)")
+_REALS = re.compile(
+    r"(?:the\s+set\s+of\s+)?all\s+real\s+numbers|\\mathbb\s*\{?\s*R\s*\}?|ℝ|\\R\b|\\Reals\b|\(\s*-\s*\\infty\s*,\s*\+?\s*\\infty\s*\)"
+)
 _IN = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*(?:\\in|∈)\s*")
 _BUILDER = re.compile(r"\\\{\s*[A-Za-z]\s*(?:\\mid|\||:)\s*(.+)\\\}")
 _ABS = re.compile(r"\|\s*([A-Za-z])\s*\||\\[lr]?vert\s*([A-Za-z])\s*\\[lr]?vert")
@@ -163,7 +165,7 @@ def intervals(text: str) -> tuple[str | None, list[Interval]] | None:
     text = builder.group(1) if builder else text
     s, member = text.strip(), _IN.match(text.strip())
     if member:
-        s = s[member.end():]
+        s = s[member.end() :]
     s = _REALS.sub(lambda _: "(-\\infty,\\infty)", s)
     if "=" in s or "<" in s or ">" in s:
         pieces = _OR.split(s)

@@ -29,7 +29,9 @@ _UNIT_WORDS = (
     "sheep|cows|dogs|cats|birds|chickens|tickets|hours|each|per|total|approximately|about|only"
 )
 # Trailing unit words after a number: "18 dollars", "5\text{ cm}^2" (already unwrapped).
-_TRAILING_UNITS = re.compile(rf"(?<=[\d}}])\s*(?:(?:{_UNIT_WORDS}|[a-zA-Z]{{1,4}}/[a-zA-Z]{{1,4}})\b\.?\s*(?:\^\s*\{{?\d\}}?|²|³)?\s*)+$", re.I)
+_TRAILING_UNITS = re.compile(
+    rf"(?<=[\d}}])\s*(?:(?:{_UNIT_WORDS}|[a-zA-Z]{{1,4}}/[a-zA-Z]{{1,4}})\b\.?\s*(?:\^\s*\{{?\d\}}?|²|³)?\s*)+$", re.I
+)
 # Any other words after a number ("5 bananas"), but not scale words ("1.8 billion").
 _TRAILING_WORDS = re.compile(r"(?<=\d)\s+(?!(?:thousand|million|billion|trillion)\b)[A-Za-z]{2,}(?:\s+[A-Za-z]{2,})*$")
 _SCALE = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
@@ -46,9 +48,24 @@ _RELATIONS = [
 ]
 _EMPTY = re.compile(r"\\varnothing|∅|\\\{\s*\\\}|\\o\b")
 _UNICODE = {
-    "\u2212": "-", "√": "\\sqrt", "π": "\\pi ", "×": "\\times ", "÷": "/", "½": "1/2",
-    "¼": "1/4", "¾": "3/4", "≈": "\\approx ", "∈": "\\in ", "⟨": "(", "⟩": ")", "\\langle": "(", "\\rangle": ")",
-    "–": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+    "\u2212": "-",
+    "√": "\\sqrt",
+    "π": "\\pi ",
+    "×": "\\times ",
+    "÷": "/",
+    "½": "1/2",
+    "¼": "1/4",
+    "¾": "3/4",
+    "≈": "\\approx ",
+    "∈": "\\in ",
+    "⟨": "(",
+    "⟩": ")",
+    "\\langle": "(",
+    "\\rangle": ")",
+    "–": "-",
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",
 }
 _SUPER_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
@@ -169,6 +186,7 @@ def compact(text: str) -> str:
 
 # -- numbers ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Number:
     value: Fraction
@@ -265,8 +283,12 @@ def split_items(text: str) -> list[str]:
         elif ch in _CLOSE:
             depth = max(depth - 1, 0)
         elif depth == 0 and ch in ",;":
-            if ch == "," and re.match(r"\d{3}(?!\d)", text[i + 1 : i + 5]) and re.search(r"(?:^|[^\d.])\d{1,3}$", text[start:i]) \
-                    and _separator_run(text, start, i):
+            if (
+                ch == ","
+                and re.match(r"\d{3}(?!\d)", text[i + 1 : i + 5])
+                and re.search(r"(?:^|[^\d.])\d{1,3}$", text[start:i])
+                and _separator_run(text, start, i)
+            ):
                 i += 1
                 continue
             items.append(text[start:i])
@@ -284,7 +306,9 @@ def split_items(text: str) -> list[str]:
 def _separator_run(text: str, start: int, i: int) -> bool:
     """Is the comma at i part of a `d,ddd,ddd` number that spans its whole list item?"""
     end = text.find(",", i + 1)
-    while end != -1 and re.fullmatch(r"\d{3}", text[end - 3 : end]) and re.match(r"\d{3}(?!\d)", text[end + 1 : end + 5]):
+    while (
+        end != -1 and re.fullmatch(r"\d{3}", text[end - 3 : end]) and re.match(r"\d{3}(?!\d)", text[end + 1 : end + 5])
+    ):
         end = text.find(",", end + 1)
     item = text[start : end if end != -1 else len(text)].strip()
     return re.fullmatch(rf"[+-]?\$?{_SEP_INT}(?:\.\d+)?\s*%?", item) is not None

@@ -78,10 +78,11 @@ class MathVerifySteps(rmg.Reward):
 
     def score(self, sample: rmg.Sample, candidate: rmg.Candidate) -> rmg.RewardResult:
         steps = [s.content for s in candidate.steps] if candidate.steps else split_steps(candidate.content)
-        steps = [s for s in steps if s.strip()][: _MAX_STEPS]
+        steps = [s for s in steps if s.strip()][:_MAX_STEPS]
         if not steps:
-            return rmg.RewardResult(score=0.0, step_scores=[], reason="the response has no steps",
-                                    details={"steps": []})
+            return rmg.RewardResult(
+                score=0.0, step_scores=[], reason="the response has no steps", details={"steps": []}
+            )
         scores: list[float] = []
         report: list[dict[str, Any]] = []
         wrong_before = False

@@ -107,6 +107,7 @@ def equal(gold: str, pred: str) -> bool | None:
 
 # -- antlr4 runtime check ---------------------------------------------------------------------------
 
+
 @functools.lru_cache(maxsize=1)
 def antlr_version() -> str | None:
     try:

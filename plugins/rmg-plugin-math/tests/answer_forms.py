@@ -94,15 +94,28 @@ CASES: list[tuple[str, str, str, bool]] = [
     ("set", "\\boxed{\\{1, 2\\}}", "\\{1,2,3\\}", False),
     ("tuple", "\\boxed{(1, 2)}", "(1,2)", True),
     ("tuple", "\\boxed{(2, 1)}", "(1,2)", False),
-    ("tuple", "The point is \\boxed{\\left( 3, \\frac{\\pi}{2} \\right)}.", "\\left( 3, \\frac{\\pi}{2} \\right)", True),
+    (
+        "tuple",
+        "The point is \\boxed{\\left( 3, \\frac{\\pi}{2} \\right)}.",
+        "\\left( 3, \\frac{\\pi}{2} \\right)",
+        True,
+    ),
     ("tuple", "\\boxed{(3, \\frac{\\pi}{3})}", "\\left( 3, \\frac{\\pi}{2} \\right)", False),
     # matrices
     ("matrix", "\\boxed{\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}}", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", True),
     ("matrix", "\\boxed{\\begin{pmatrix} 2 \\\\ 1 \\end{pmatrix}}", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", False),
-    ("matrix", "\\boxed{\\begin{pmatrix} 1/2 & 0 \\\\ 0 & 1 \\end{pmatrix}}",
-     "\\begin{pmatrix} \\frac{1}{2} & 0 \\\\ 0 & 1 \\end{pmatrix}", True),
-    ("matrix", "\\boxed{\\begin{bmatrix} 1 & 0 \\\\ 0 & 1 \\end{bmatrix}}",
-     "\\begin{pmatrix} 1 & 0 \\\\ 0 & 2 \\end{pmatrix}", False),
+    (
+        "matrix",
+        "\\boxed{\\begin{pmatrix} 1/2 & 0 \\\\ 0 & 1 \\end{pmatrix}}",
+        "\\begin{pmatrix} \\frac{1}{2} & 0 \\\\ 0 & 1 \\end{pmatrix}",
+        True,
+    ),
+    (
+        "matrix",
+        "\\boxed{\\begin{bmatrix} 1 & 0 \\\\ 0 & 1 \\end{bmatrix}}",
+        "\\begin{pmatrix} 1 & 0 \\\\ 0 & 2 \\end{pmatrix}",
+        False,
+    ),
     # equations
     ("equation", "\\boxed{x = 3}", "3", True),
     ("equation", "\\boxed{3}", "x=3", True),

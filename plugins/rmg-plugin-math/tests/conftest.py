@@ -1,4 +1,4 @@
-"""Shared paths for the math plugin's tests."""
+"""Shared paths for the math plugin's tests: the shared real data comes from rmg.testing."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from rmg.testing.data import data_dir
+
+__all__ = ["data_dir", "math_data"]
+
 HERE = Path(__file__).resolve().parent
-# The repo root is plugins/rmg-plugin-math/tests/../../..; shared data sits beside the repo.
-DATA = HERE.parents[2].parent / "shared" / "data" / "math"
 sys.path.insert(0, str(HERE))  # for answer_forms
 
 
 @pytest.fixture(scope="session")
-def math_data() -> Path:
-    if not DATA.is_dir():
-        pytest.fail(f"shared data not found at {DATA} (clone the repo with shared/ beside it)")
-    return DATA
+def math_data(data_dir: Path) -> Path:
+    return data_dir / "math"

@@ -17,8 +17,10 @@ def agreement(rows: list[dict], response: str, gold: str, label: str) -> tuple[f
     for row, scored in zip(rows, rmg.evaluate("math.accuracy", samples, workers=2, timeout=30)):
         result = scored.result
         if not result.ok or (result.score == 1.0) != bool(row[label]):
-            disagreements.append(f"gold={row[gold]!r} label={row[label]} got={result.score} {result.details} "
-                                 f"{result.error or ''} tail={row[response][-120:]!r}")
+            disagreements.append(
+                f"gold={row[gold]!r} label={row[label]} got={result.score} {result.details} "
+                f"{result.error or ''} tail={row[response][-120:]!r}"
+            )
     return 1 - len(disagreements) / len(rows), disagreements
 
 
@@ -35,8 +37,9 @@ def test_gsm8k_model_solutions_agree_with_openai_labels(math_data: Path) -> None
 
 def test_qwen_math_responses_agree_with_qwen_grader(math_data: Path) -> None:
     """>= 99% agreement with `qwen_grader_correct` on the 800 Qwen2.5-Math MATH chain-of-thought responses."""
-    accuracy, bad = agreement(load(math_data / "qwen25math_math_cot_100_pairs.jsonl"), "response", "gold",
-                              "qwen_grader_correct")
+    accuracy, bad = agreement(
+        load(math_data / "qwen25math_math_cot_100_pairs.jsonl"), "response", "gold", "qwen_grader_correct"
+    )
     print(f"qwen2.5-math MATH responses: agreement {accuracy:.4f}; disagreements: {bad}")
     assert accuracy >= 0.99, "\n".join([f"agreement {accuracy:.4f}", *bad[:50]])
 

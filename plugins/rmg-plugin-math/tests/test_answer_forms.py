@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 from answer_forms import CASES
+from rmg_plugin_math import MathAccuracy
 
 import rmg
-from rmg_plugin_math import MathAccuracy
 
 REWARD = MathAccuracy()
 
 
-@pytest.mark.parametrize(("form", "response", "gold", "correct"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("form", "response", "gold", "correct"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
+)
 def test_answer_form_is_judged_like_a_careful_grader(form: str, response: str, gold: str, correct: bool) -> None:
     """Each hand-labelled (response, gold) pair scores 1.0 exactly when the label says correct."""
     result = REWARD.evaluate(rmg.Sample.of(response, reference=gold))[0]
@@ -22,18 +24,31 @@ def test_answer_form_is_judged_like_a_careful_grader(form: str, response: str, g
 def test_details_say_what_was_extracted_and_how_it_matched() -> None:
     """details records the extracted answer, where it came from, the reference's kind and which comparison decided it."""
     result = REWARD.evaluate(rmg.Sample.of("Adding up, we get \\boxed{\\dfrac{1}{2}}.", reference="0.5"))[0]
-    assert result.details == {"extracted": "\\dfrac{1}{2}", "extraction": "boxed", "kind": "decimal", "method": "numeric"}
+    assert result.details == {
+        "extracted": "\\dfrac{1}{2}",
+        "extraction": "boxed",
+        "kind": "decimal",
+        "method": "numeric",
+    }
     assert result.reason == "read a decimal answer '\\\\dfrac{1}{2}' (span: boxed); matches the reference (numeric)"
     closed_form = REWARD.evaluate(rmg.Sample.of("\\boxed{\\sqrt{12}}", reference="2\\sqrt{3}"))[0]
     assert closed_form.details["method"] == "numeric_expr" and closed_form.score == 1.0
-    union = REWARD.evaluate(rmg.Sample.of("\\boxed{(2,\\infty) \\cup (-\\infty,1)}", reference="(-\\infty,1)\\cup(2,\\infty)"))[0]
+    union = REWARD.evaluate(
+        rmg.Sample.of("\\boxed{(2,\\infty) \\cup (-\\infty,1)}", reference="(-\\infty,1)\\cup(2,\\infty)")
+    )[0]
     assert union.details["method"] == "interval" and union.score == 1.0  # a structural path, no sympy
 
 
 def test_common_numeric_answers_never_reach_the_symbolic_path() -> None:
     """Plain numbers, separators, fractions and percents are decided by the fast paths."""
-    for response, gold in [("#### 1,250", "1250"), ("A: 18", "18"), ("\\boxed{\\frac{3}{4}}", "0.75"),
-                           ("\\boxed{50\\%}", "0.5"), ("\\boxed{-7}", "-7"), ("\\boxed{1.5 \\times 10^{3}}", "1500")]:
+    for response, gold in [
+        ("#### 1,250", "1250"),
+        ("A: 18", "18"),
+        ("\\boxed{\\frac{3}{4}}", "0.75"),
+        ("\\boxed{50\\%}", "0.5"),
+        ("\\boxed{-7}", "-7"),
+        ("\\boxed{1.5 \\times 10^{3}}", "1500"),
+    ]:
         result = REWARD.evaluate(rmg.Sample.of(response, reference=gold))[0]
         assert result.score == 1.0 and result.details["method"] in ("exact", "numeric"), (response, result.details)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import rmg
 from rmg_plugin_math import MathAccuracy
+
+import rmg
 
 REWARD = MathAccuracy()
 

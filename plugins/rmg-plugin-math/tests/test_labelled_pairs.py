@@ -51,26 +51,33 @@ def test_table_has_at_least_20_pairs_per_kind_with_both_labels_and_every_form() 
 
 def test_agrees_with_at_least_97_percent_of_math_verify_test_cases() -> None:
     """rmg agrees with >= 97% of Math-Verify's own labelled cases (those with its default verify options)."""
-    rows = [r for r in MATH_VERIFY if r["options"].get("strict", True) and not r["options"].get("allow_set_relation_comp")]
+    rows = [
+        r for r in MATH_VERIFY if r["options"].get("strict", True) and not r["options"].get("allow_set_relation_comp")
+    ]
     assert len(rows) >= 250
     wrong = []
     for row in rows:
         result = REWARD.evaluate(rmg.Sample.of(row["pred"], reference=row["gold"]))[0]
         if not result.ok or (result.score == 1.0) != bool(row["expected"]):
-            wrong.append(f"{row['source']}: {row['gold'][:60]!r} vs {row['pred'][-60:]!r} expected {row['expected']}: "
-                         f"{result.reason[:120]}")
+            wrong.append(
+                f"{row['source']}: {row['gold'][:60]!r} vs {row['pred'][-60:]!r} expected {row['expected']}: "
+                f"{result.reason[:120]}"
+            )
     agreement = 1 - len(wrong) / len(rows)
     print(f"Math-Verify test cases: agreement {agreement:.4f} ({len(rows) - len(wrong)}/{len(rows)})")
     assert agreement >= 0.97, "\n".join(wrong)
 
 
-@pytest.mark.parametrize(("response", "reference", "kind", "span"), [
-    ("5/2", "2.5", "decimal", "whole"),
-    ("Therefore $x \\geq 5$ is the solution.", "$x >= 5$", "relation", "math_span"),
-    ("Answer \\[ 9 \\]", "9", "integer", "math_span"),
-    ("The set is $\\{1,-1\\}$.", "\\{-1, 1\\}", "set", "math_span"),
-    ("The answer is $[1,2)$.", "[1, 2)", "interval", "marker/math_span"),
-])
+@pytest.mark.parametrize(
+    ("response", "reference", "kind", "span"),
+    [
+        ("5/2", "2.5", "decimal", "whole"),
+        ("Therefore $x \\geq 5$ is the solution.", "$x >= 5$", "relation", "math_span"),
+        ("Answer \\[ 9 \\]", "9", "integer", "math_span"),
+        ("The set is $\\{1,-1\\}$.", "\\{-1, 1\\}", "set", "math_span"),
+        ("The answer is $[1,2)$.", "[1, 2)", "interval", "marker/math_span"),
+    ],
+)
 def test_reason_names_the_kind_read_and_the_span_taken(response: str, reference: str, kind: str, span: str) -> None:
     """`reason` and `details` say which kind of answer was read and which span of the response was taken."""
     result = score(response, reference)
@@ -101,6 +108,9 @@ def test_intervals_and_relations_are_decided_without_the_symbolic_path() -> None
 
 def test_no_labelled_pair_needs_the_symbolic_path() -> None:
     """Every kind of the table is decided by a fast path (exact, numeric, structural, by value): none reaches sympy."""
-    symbolic = [(r["kind"], r["response"], r["reference"]) for r in LABELLED
-                if score(r["response"], r["reference"]).details["method"] in ("symbolic", "unparsed", "refused")]
+    symbolic = [
+        (r["kind"], r["response"], r["reference"])
+        for r in LABELLED
+        if score(r["response"], r["reference"]).details["method"] in ("symbolic", "unparsed", "refused")
+    ]
     assert symbolic == []

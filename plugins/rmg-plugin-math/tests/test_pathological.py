@@ -34,9 +34,12 @@ def test_pathological_inputs_finish_ok_or_timeout_and_the_batch_completes() -> N
         elapsed = time.perf_counter() - started
         assert len(results) == len(samples)
         statuses = {r.status for r in results}
-        assert statuses <= {rmg.RewardStatus.ok, rmg.RewardStatus.timeout}, [r for r in results if r.status not in (
-            rmg.RewardStatus.ok, rmg.RewardStatus.timeout)]
-        print(f"{name}: {len(samples)} pathological samples in {elapsed:.2f}s, statuses {sorted(s.value for s in statuses)}")
+        assert statuses <= {rmg.RewardStatus.ok, rmg.RewardStatus.timeout}, [
+            r for r in results if r.status not in (rmg.RewardStatus.ok, rmg.RewardStatus.timeout)
+        ]
+        print(
+            f"{name}: {len(samples)} pathological samples in {elapsed:.2f}s, statuses {sorted(s.value for s in statuses)}"
+        )
 
 
 def test_long_response_still_finds_its_final_answer() -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import rmg
 from rmg_plugin_math import MathVerifySteps
 from rmg_plugin_math.arith import check_claims, safe_eval
 from rmg_plugin_math.steps import split_steps
+
+import rmg
 
 REWARD = MathVerifySteps()
 
@@ -73,6 +74,7 @@ def test_splitting_by_step_headers_blank_lines_and_lines() -> None:
 
 def test_claims_handle_latex_separators_rounding_percent_and_prose() -> None:
     """LaTeX operators, thousands separators, rounded results and percents are checked; prose and variables are not."""
+
     def verdicts(text: str) -> list[bool | None]:
         return [c.correct for c in check_claims(text)]
 

@@ -10,10 +10,9 @@ import threading
 from pathlib import Path
 
 from answer_forms import CASES
+from rmg_plugin_math import MathAccuracy, MathVerifySteps, symbolic
 
 import rmg
-from rmg_plugin_math import MathAccuracy, MathVerifySteps
-from rmg_plugin_math import symbolic
 
 # symbolic-path cases included on purpose: Math-Verify's own SIGALRM timeouts would fail off the main thread
 SAMPLES = [rmg.Sample.of(response, reference=gold) for _, response, gold, _ in CASES]
@@ -96,14 +95,29 @@ def test_a_real_antlr_4_9_3_runtime_is_warned_about_once_and_reported_by_rmg_sho
     """With the runtime verl environments pin (really installed, first on the path): one RuntimeWarning
     naming 4.9.3, `rmg show` flags it, and symbolic comparisons still score right."""
     target = tmp_path / "antlr49"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
-                    "antlr4-python3-runtime==4.9.3"], check=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--target",
+            str(target),
+            "antlr4-python3-runtime==4.9.3",
+        ],
+        check=True,
+        timeout=300,
+    )
     env = {**os.environ, "PYTHONPATH": str(target), "COLUMNS": "250"}
-    done = subprocess.run([sys.executable, "-W", "always", "-c", UNDER_ANTLR_4_9], capture_output=True, text=True,
-                          env=env, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-W", "always", "-c", UNDER_ANTLR_4_9], capture_output=True, text=True, env=env, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1", "1", "1", "0"], done.stdout + done.stderr
     assert done.stderr.count("RuntimeWarning: antlr4-python3-runtime 4.9.3 is installed") == 1, done.stderr
-    shown = subprocess.run([sys.executable, "-m", "rmg", "show", "math.accuracy"], capture_output=True, text=True,
-                           env=env, timeout=120)
+    shown = subprocess.run(
+        [sys.executable, "-m", "rmg", "show", "math.accuracy"], capture_output=True, text=True, env=env, timeout=120
+    )
     assert "antlr4-python3-runtime 4.9.3 is installed" in shown.stdout, shown.stdout + shown.stderr

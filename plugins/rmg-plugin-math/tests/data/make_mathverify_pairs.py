@@ -15,8 +15,14 @@ import re
 import subprocess
 import sys
 
-FILES = ["test_all.py", "test_boxed.py", "test_numina_cases.py", "test_open_thoughts.py", "test_strict.py",
-         "test_yujianll.py"]
+FILES = [
+    "test_all.py",
+    "test_boxed.py",
+    "test_numina_cases.py",
+    "test_open_thoughts.py",
+    "test_strict.py",
+    "test_yujianll.py",
+]
 
 
 def options_of(func: ast.FunctionDef) -> dict:
@@ -35,8 +41,9 @@ def options_of(func: ast.FunctionDef) -> dict:
 
 def main(git_dir: str, commit: str) -> None:
     for name in FILES:
-        source = subprocess.run(["git", "--git-dir", git_dir, "show", f"{commit}:tests/{name}"], check=True,
-                                capture_output=True, text=True).stdout
+        source = subprocess.run(
+            ["git", "--git-dir", git_dir, "show", f"{commit}:tests/{name}"], check=True, capture_output=True, text=True
+        ).stdout
         for func in ast.parse(source).body:
             if not isinstance(func, ast.FunctionDef):
                 continue
@@ -54,8 +61,13 @@ def main(git_dir: str, commit: str) -> None:
                         continue
                     case = dict(zip(names, row))
                     expected = case.pop("expected", case.pop("result", None))
-                    line = {"gold": case.pop("gold"), "pred": case.pop("pred"), "expected": int(expected),
-                            "source": f"tests/{name}::{func.name}", "options": {**options, **case}}
+                    line = {
+                        "gold": case.pop("gold"),
+                        "pred": case.pop("pred"),
+                        "expected": int(expected),
+                        "source": f"tests/{name}::{func.name}",
+                        "options": {**options, **case},
+                    }
                     print(json.dumps(line, ensure_ascii=False))
 
 
