@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from rmg.cli.common import build_overrides
-from rmg.cli.scoring import DataError, fields_from, print_summary, run_scoring
+from rmg.cli.scoring import score_and_report
 
 
 def score_file_on_ray(spec: str, input_path: str, output: Path, options: dict[str, Any], address: str | None) -> None:
@@ -42,18 +42,5 @@ def score_file_on_ray(spec: str, input_path: str, output: Path, options: dict[st
         pool = RewardPool.start(spec, num_actors=actors, num_cpus=1, **runner_options)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
-    try:
-        with pool:
-            summary = run_scoring(
-                pool,
-                input_path,
-                output,
-                fields_from(options),
-                strict=options["strict"],
-                overwrite=options["overwrite"],
-                limit=options["limit"],
-                progress=not options["no_progress"],
-            )
-    except DataError as exc:
-        raise click.ClickException(str(exc)) from None
-    print_summary(summary, output, f"{spec} (Ray, {actors} actors)")
+    with pool:
+        score_and_report(pool, f"{spec} (Ray, {actors} actors)", input_path, output, options)

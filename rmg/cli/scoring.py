@@ -232,24 +232,38 @@ def score_file(
     from rmg.cli.common import make_runner
 
     runner = make_runner(spec, options)
+    with runner:
+        score_and_report(runner, spec, input_path, output, options, row_hook=row_hook)
+
+
+def score_and_report(
+    scorer: Any,
+    spec_text: str,
+    input_path: str,
+    output: Path,
+    options: dict[str, Any],
+    *,
+    row_hook: RowHook | None = None,
+) -> None:
+    """Score with any scorer (a Runner, a Ray pool) under the flags' resume and failure rules,
+    then print the summary and exit non-zero when nothing was scored."""
     try:
-        with runner:
-            summary = run_scoring(
-                runner,
-                input_path,
-                output,
-                fields_from(options),
-                strict=options["strict"],
-                overwrite=options["overwrite"],
-                limit=options["limit"],
-                progress=not options["no_progress"],
-                row_hook=row_hook,
-                retry_failed=options.get("retry_failed", True),
-                fail_fast=not options.get("keep_going", False),
-            )
+        summary = run_scoring(
+            scorer,
+            input_path,
+            output,
+            fields_from(options),
+            strict=options["strict"],
+            overwrite=options["overwrite"],
+            limit=options["limit"],
+            progress=not options["no_progress"],
+            row_hook=row_hook,
+            retry_failed=options.get("retry_failed", True),
+            fail_fast=not options.get("keep_going", False),
+        )
     except DataError as exc:
         raise click.ClickException(str(exc)) from None
-    print_summary(summary, output, spec)
+    print_summary(summary, output, spec_text)
     check_outcome(summary, input_path)
 
 

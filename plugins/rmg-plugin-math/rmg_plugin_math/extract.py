@@ -142,6 +142,10 @@ def span_inner(m: re.Match[str]) -> str:
     return next(g for g in m.groups() if g is not None).strip()
 
 
+# "so 72", "ok 3": a short word before the number is prose, not a product of variables.
+_LEAD_WORD = re.compile(r"[A-Za-z]{2,}\s+[-+−]?\d")
+
+
 def _prose(text: str) -> list[str]:
     """The words of 3+ letters outside LaTeX commands and `\\text{}`."""
     return _PROSE_WORD.findall(re.sub(r"\\[A-Za-z]+", " ", _TEXT_CMD.sub(" ", text)))
@@ -260,7 +264,12 @@ def extract_answer(text: str, *, last_number: bool = True, numeric: bool = True,
     tail_math = _math_tail(lines_of(tail))
     if tail_math and (not numeric or "\\" in tail_math):  # "So x >= 5.", "We get \\frac13."
         return Extraction(tail_math, "sentence_tail", (len(text) - len(tail_math), len(text)))
-    if stripped and "\n" not in stripped and is_math(stripped) and not (numeric and _prose(stripped)):
+    if (
+        stripped
+        and "\n" not in stripped
+        and is_math(stripped)
+        and not (numeric and (_prose(stripped) or _LEAD_WORD.match(stripped)))
+    ):
         value = refine(stripped, numeric)[0] or stripped  # "It is Tuesday." -> "Tuesday."
         return Extraction(value, "whole", (len(text) - len(text.lstrip()), len(text.rstrip())))
     if not last_number:
