@@ -126,3 +126,14 @@ def test_ranking_puts_failures_last_and_best_is_never_a_failure() -> None:
     assert scored.ranking == [2, 3, 0, 1] and scored.best == 2
     only_failed = rmg.ScoredSample(index=0, sample=Sample.of(["a"]), results=[RewardResult.failure("timeout", "t")])
     assert only_failed.best == -1
+
+
+def test_a_reward_called_directly_that_returns_infinity_gives_an_error_result_not_ok() -> None:
+    """Outside the runner too: a non-finite number is never an ok score."""
+
+    @rmg.reward("schematest.infinite", example={"response": "x"})
+    def infinite(response: str) -> float:
+        return float("inf")
+
+    [result] = infinite().evaluate(rmg.Sample.of("x"))
+    assert result.status == "error" and result.score is None and "non-finite" in result.error

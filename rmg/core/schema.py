@@ -6,6 +6,7 @@ exactly (`Model.model_validate_json(m.model_dump_json()) == m`).
 
 from __future__ import annotations
 
+import math
 from enum import Enum
 from typing import Any
 
@@ -174,8 +175,8 @@ class RewardResult(BaseModel):
             return cls(score=1.0 if value else 0.0)
         if isinstance(value, (int, float)):
             score = float(value)
-            if score != score:  # NaN is never a valid score
-                return cls.failure(RewardStatus.error, "reward returned NaN")
+            if not math.isfinite(score):  # NaN or infinity would poison every mean and update
+                return cls.failure(RewardStatus.error, f"reward returned a non-finite score ({score!r})")
             return cls(score=score)
         if isinstance(value, dict):
             return cls.model_validate(value)
