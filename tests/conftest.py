@@ -6,17 +6,14 @@ import importlib
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rmgkit import FIXTURE_PLUGINS, RMG, RunRmg
 
 from rmg.core.plugins import reset_host
 from rmg.testing.state import preserved_state
-
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE_PLUGINS = Path(__file__).parent / "fixtures" / "plugins"
-RMG = [sys.executable, "-m", "rmg"]
 
 
 def pip_install_target(target: Path, *names: str) -> None:
@@ -66,9 +63,6 @@ def testkit_path(plugin_dirs: dict[str, Path]) -> Path:
         importlib.invalidate_caches()
         reset_host(None)  # a host loaded by an earlier test did not see testkit: discover again
     return path
-
-
-RunRmg = Callable[..., subprocess.CompletedProcess]
 
 
 @pytest.fixture

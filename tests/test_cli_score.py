@@ -9,7 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from conftest import RMG, RunRmg
+from rmgkit import RMG, RunRmg
 
 
 def _write_input(path: Path, n: int, bad_at: int | None = None) -> None:

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import RMG, RunRmg
+from rmgkit import RMG, RunRmg
 
 import rmg
 

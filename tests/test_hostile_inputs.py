@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import RunRmg
+from rmgkit import RunRmg
 
 import rmg
 from rmg.core.dataset import row_to_sample

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import RunRmg
+from rmgkit import RunRmg
 
 import rmg
 from rmg.core.plugins import PluginHost

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import RunRmg
+from rmgkit import RunRmg
 
 
 def _write(path: Path, n: int) -> None:

@@ -11,7 +11,7 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, RunRmg
+from rmgkit import ROOT, RunRmg
 
 import rmg
 from rmg.core.rows import FieldMap, label_index, row_to_sample
