@@ -141,6 +141,7 @@ def test_pairwise_summary_reports_the_preferred_responses_win_rate(run_rmg: RunR
     proc = run_rmg("score", "example.shorter", "llmbar.json", "-o", "out.jsonl", "--no-progress", check=True)
     line = next(x for x in proc.stderr.splitlines() if "preferred response won" in x)
     assert f"{expected_wins / len(rows):.1%}" in line and f"{expected_wins} of {len(rows)} comparisons" in line
+    assert "mean score" not in proc.stderr  # a pair's mean is 0.5 whatever the reward prefers
 
 
 def test_rmbench_rows_with_a_pointwise_reward_compare_every_chosen_with_every_rejected(

@@ -280,12 +280,14 @@ def print_summary(summary: Summary, output: Path, spec_text: str) -> None:
     if summary.resumed:
         table.add_row("already done (resumed)", f"{summary.resumed:,}")
     table.add_row("bad lines skipped", f"{len(summary.bad_lines):,}")
-    if summary.scored:
+    if summary.preference.rows:
+        # Labelled preference data: the mean over a pair's two scores says nothing (0.5 for a
+        # judge that picks one of two); how often the preferred response won is the number.
+        table.add_row("preferred response won", summary.preference.describe())
+    elif summary.scored:
         table.add_row("mean score (ok results)", f"{summary.score_sum / summary.scored:.4f}")
     else:
         table.add_row("mean score (ok results)", "no ok results" if summary.rows else "-")
-    if summary.preference.rows:
-        table.add_row("preferred response won", summary.preference.describe())
     table.add_row("status", ", ".join(f"{k}: {v:,}" for k, v in sorted(summary.statuses.items())) or "-")
     for reason, count in summary.failures.most_common(5):
         table.add_row("failure" if len(summary.failures) == 1 else "common failure", f"{count:,} x {escape(reason)}")
