@@ -16,6 +16,10 @@ So samples are pickled here, by the caller, before they reach pebble (a sample t
 pickled fails alone); a sample on a worker that died fails alone; and a pool that makes no
 progress for longer than any task may run, or that breaks, is replaced by a fresh one and the
 tasks it still held are given to the new pool (a task caught in two broken pools fails).
+
+For a long-lived service (`rmg serve`), `warm` starts the workers up front, `worker_pids` lists the
+live ones and `restarts` counts the workers that went away (read from pebble's worker table by the
+watchdog, the one place here that looks inside pebble).
 """
 
 from __future__ import annotations
