@@ -62,14 +62,6 @@ server: $(SERVER_STAMP) $(RAY_SERVE_STAMP)
 EXTRAS := $(AGENTS_STAMP) $(SERVER_STAMP) $(RAY_SERVE_STAMP) $(TRAINING_STAMP)
 
 demo: $(STAMP) $(AGENTS_STAMP)
-	@echo "== rewards installed =="
-	$(BIN)/rmg list
-	@echo "== scoring examples/gsm8k_solutions.jsonl offline =="
-	$(BIN)/rmg score "$(DEMO_SPEC)" examples/gsm8k_solutions.jsonl -o demo-output/gsm8k.scored.jsonl --overwrite
-	@echo "first scored row:"; head -n 1 demo-output/gsm8k.scored.jsonl | cut -c 1-400
-	@echo "== refining examples/refine_math.jsonl offline (local SmolLM2, no key) =="
-	env -u RMG_BASE_URL -u OPENAI_BASE_URL -u OPENAI_API_KEY -u RMG_MODEL $(BIN)/rmg refine examples/refine_math.jsonl -o demo-output/refined.jsonl --reward math.accuracy --rounds 1 --max-tokens 48 --overwrite
-
 # The training tests need real verl, Ray and TRL (rmg[training], ~1.9 GB). torch goes first, pinned
 # to the CPU wheel 2.13.0: pyproject only gives torch a range (>=2.4,<2.14) so users keep their own
 # CUDA build, and an unpinned resolve here would pull a multi-GB CUDA torch. Takes ~1.5-4 min.
@@ -79,6 +71,14 @@ $(TRAINING_STAMP): $(STAMP)
 	touch $(TRAINING_STAMP)
 
 training: $(TRAINING_STAMP)
+
+	@echo "== rewards installed =="
+	$(BIN)/rmg list
+	@echo "== scoring examples/gsm8k_solutions.jsonl offline =="
+	$(BIN)/rmg score "$(DEMO_SPEC)" examples/gsm8k_solutions.jsonl -o demo-output/gsm8k.scored.jsonl --overwrite
+	@echo "first scored row:"; head -n 1 demo-output/gsm8k.scored.jsonl | cut -c 1-400
+	@echo "== refining examples/refine_math.jsonl offline (local SmolLM2, no key) =="
+	env -u RMG_BASE_URL -u OPENAI_BASE_URL -u OPENAI_API_KEY -u RMG_MODEL $(BIN)/rmg refine examples/refine_math.jsonl -o demo-output/refined.jsonl --reward math.accuracy --rounds 1 --max-tokens 48 --overwrite
 
 # The quality gates first (seconds), then every suite with its progress streamed.
 lint: $(STAMP) $(EXTRAS)
