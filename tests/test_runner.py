@@ -141,3 +141,30 @@ def test_stopping_early_cancels_the_work_in_flight_instead_of_waiting_for_it() -
     stream.close()  # what a `break` out of the loop does
     assert first.result.ok
     assert time.monotonic() - started < 60, "closing the stream waited for the hung calls"
+
+
+def _parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def test_warm_starts_the_rule_workers_and_a_worker_killed_from_outside_is_replaced_and_counted(
+    testkit_path: Path,
+) -> None:
+    """What a long-lived service watches: `warm` starts the workers up front, `worker_pids` are this
+    process's live worker children, and a worker killed while idle (pebble then breaks the whole
+    pool) is replaced on the next batch, which scores normally, and counted in `restarts`."""
+    import os
+    import signal
+
+    with rmg.Runner("testkit.length", workers=2) as runner:
+        assert runner.worker_pids() == set() and runner.restarts == 0  # lazy until warmed
+        runner.warm()
+        pids = runner.worker_pids()
+        assert len(pids) == 2 and {_parent_of(pid) for pid in pids} == {os.getpid()}
+        victim = min(pids)
+        os.kill(victim, signal.SIGKILL)
+        time.sleep(0.5)
+        out = list(runner.stream([Sample.of("x" * i) for i in range(6)]))
+        assert [s.result.score for s in out] == [i / 100 for i in range(6)]
+        assert victim not in runner.worker_pids()
+        assert runner.restarts >= 1

@@ -32,7 +32,7 @@ def score_file_on_ray(spec: str, input_path: str, output: Path, options: dict[st
         except Exception as exc:
             raise click.ClickException(f"cannot connect to Ray at {address or 'a new local cluster'}: {exc}") from None
     actors = options.get("workers") or max(1, int(ray.cluster_resources().get("CPU", 1)))
-    runner_options = {
+    runner_options: dict[str, Any] = {
         "params": strict,
         "soft_params": soft,
         "concurrency": options.get("concurrency") or 64,

@@ -16,10 +16,16 @@ So samples are pickled here, by the caller, before they reach pebble (a sample t
 pickled fails alone); a sample on a worker that died fails alone; and a pool that makes no
 progress for longer than any task may run, or that breaks, is replaced by a fresh one and the
 tasks it still held are given to the new pool (a task caught in two broken pools fails).
+
+For a long-lived service (`rmg serve`), `warm` starts the workers up front, `worker_pids` lists the
+live ones and `restarts` counts the workers that went away (read from pebble's worker table by the
+watchdog, the one place here that looks inside pebble).
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import os
 import pickle
 import threading
@@ -46,6 +52,10 @@ class WorkerDied(RuntimeError):
 
 class SampleNotSent(ValueError):
     """The sample cannot be sent to a worker process (pickling failed: e.g. nested too deeply)."""
+
+
+def _noop() -> int:  # run on each new worker by `warm`, so the first real sample meets a warm worker
+    return 0
 
 
 def _init_worker(blob: bytes) -> None:
@@ -99,7 +109,9 @@ class RulePool:
         self._next_id = 0
         self._generation: _Generation | None = None
         self._closed = False
-        self.rebuilds = 0
+        self.rebuilds = 0  # pools started, the first included
+        self.restarts = 0  # workers that went away: timed out, died, killed, or in a replaced pool
+        self._seen_pids: set[int] = set()
         self._watchdog = threading.Thread(target=self._watch, name="rmg-pool-watchdog", daemon=True)
         self._watchdog_started = False
 
@@ -121,8 +133,56 @@ class RulePool:
             self._tasks[self._next_id] = task
             key = self._next_id
             self._dispatch(key, task)
-        outer.add_done_callback(lambda f, key=key: self._outer_done(key, f))
+        outer.add_done_callback(functools.partial(self._outer_done, key))
         return outer
+
+    async def results(self, index: int, sample: Sample, label: str, n: int) -> list[RewardResult]:
+        """`rewards[index]` on `sample` (its `n` candidates) with every failure as a status, never raised."""
+        try:
+            future = self.submit(index, sample)
+        except SampleNotSent as exc:
+            return _failed(n, RewardStatus.invalid_input, f"{label}: {exc}")
+        try:
+            return await asyncio.wrap_future(future)
+        except (FutureTimeout, TimeoutError):
+            message = f"{label} exceeded its {self.timeout:g}s budget; its worker was killed"
+            return _failed(n, RewardStatus.timeout, message)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except WorkerDied as exc:
+            return _failed(n, RewardStatus.error, f"{label}: {exc}")
+        except Exception as exc:
+            return _failed(n, RewardStatus.error, f"{label}: worker failed: {type(exc).__name__}: {exc}")
+
+    # -- what a long-lived service watches ----------------------------------------------------
+    def warm(self, wait: float = 60.0) -> None:
+        """Start the pool now and have its workers run a no-op, so the first sample is not slowed."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the pool is closed")
+            pool = self._current().pool
+        try:
+            futures = [pool.schedule(_noop) for _ in range(2 * self.workers)]
+            for future in futures:
+                future.result(timeout=wait)
+        except Exception:  # a pool that broke meanwhile is replaced on the next submit
+            pass
+
+    def worker_pids(self) -> set[int]:
+        """The pids of the current pool's live workers (empty before it starts); updates `restarts`."""
+        with self._lock:
+            return self._census()
+
+    def _census(self) -> set[int]:
+        """Live worker pids now; those seen before and gone since count as restarts (lock held)."""
+        generation = self._generation
+        pids = _live_pids(generation.pool) if generation is not None else set()
+        if pids is None:  # pebble's worker table could not be read this time: count nothing
+            return set(self._seen_pids)
+        self.restarts += len(self._seen_pids - pids)
+        self._seen_pids = pids
+        return set(pids)
 
     def _outer_done(self, key: int, outer: Future[Any]) -> None:
         if outer.cancelled():  # the caller gave up (a budget ran out, Ctrl-C): stop the work
@@ -144,7 +204,7 @@ class RulePool:
                 self._abandon(generation, "the worker pool refused new work")
                 continue
             task.inner = inner
-            inner.add_done_callback(lambda f, key=key, inner=inner: self._inner_done(key, inner, f))
+            inner.add_done_callback(functools.partial(self._inner_done, key, inner))
             return
         self._tasks.pop(key, None)
         _settle(task.outer, exc=WorkerDied("the worker pool could not be started"))
@@ -231,6 +291,7 @@ class RulePool:
             with self._lock:
                 if self._closed:
                     return
+                self._census()
                 generation = self._generation
                 if generation is None:
                     continue
@@ -249,6 +310,19 @@ class RulePool:
             _settle(task.outer, exc=CancelledError())
         if generation is not None:
             _stop_quietly(generation.pool)
+
+
+def _failed(n: int, status: RewardStatus, message: str) -> list[RewardResult]:
+    return [RewardResult.failure(status, message) for _ in range(n)]
+
+
+def _live_pids(pool: Any) -> set[int] | None:
+    """The pids of a pebble pool's live workers; None when its (private) worker table is unreadable."""
+    try:
+        workers = pool._pool_manager.worker_manager.workers
+        return {pid for pid, process in list(workers.items()) if process.is_alive()}
+    except (AttributeError, RuntimeError):  # not started yet, another pebble layout, or a resize mid-read
+        return None
 
 
 def _settle(future: Future[Any], *, value: Any = None, exc: BaseException | None = None) -> None:

@@ -20,7 +20,6 @@ import queue
 import threading
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
-from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from .aio import LoopSemaphores
@@ -29,7 +28,7 @@ from .dispatch import ModelProcessPool, check_picklable
 from .pairing import Pairing, check_pairing, score_in_pairs
 from .reward import Kind, Mode, Reward
 from .rows import FieldMap, row_to_sample
-from .rulepool import RulePool, SampleNotSent, WorkerDied
+from .rulepool import RulePool
 from .schema import RewardResult, RewardStatus, Sample, ScoredSample
 from .spec import parse_spec
 
@@ -207,6 +206,23 @@ class Runner:
                 self._pool = RulePool(self._rule_rewards, self.workers, self.timeout)
             return self._pool
 
+    # -- the rule pool, for a long-lived service ---------------------------------------------------
+    def warm(self) -> None:
+        """Start the rule-reward workers now instead of on the first sample (a server does this at start)."""
+        if self.workers > 0 and self._rule_rewards:
+            self._get_pool().warm()
+
+    def worker_pids(self) -> set[int]:
+        """The pids of the live rule-reward workers (empty while the pool is not started)."""
+        pool = self._pool
+        return pool.worker_pids() if pool is not None and self._pid == os.getpid() else set()
+
+    @property
+    def restarts(self) -> int:
+        """Rule-reward workers replaced so far: timed out, died, killed from outside, or in a replaced pool."""
+        pool = self._pool
+        return pool.restarts if pool is not None and self._pid == os.getpid() else 0
+
     def _get_model_pool(self) -> ModelProcessPool:
         self._forked()
         with self._pool_lock:
@@ -227,23 +243,7 @@ class Runner:
         reward = leaf.reward
         n = max(len(sample.candidates), 1)
         if reward.kind is Kind.rule and self.workers > 0:
-            index = self._rule_index[id(leaf)]
-            try:
-                future = self._get_pool().submit(index, sample)
-            except SampleNotSent as exc:
-                return _failed(n, RewardStatus.invalid_input, f"{leaf.label}: {exc}")
-            try:
-                return await asyncio.wrap_future(future)
-            except (FutureTimeout, TimeoutError):
-                message = f"{leaf.label} exceeded its {self.timeout:g}s budget; its worker was killed"
-                return _failed(n, RewardStatus.timeout, message)
-            except asyncio.CancelledError:
-                future.cancel()
-                raise
-            except WorkerDied as exc:
-                return _failed(n, RewardStatus.error, f"{leaf.label}: {exc}")
-            except Exception as exc:
-                return _failed(n, RewardStatus.error, f"{leaf.label}: worker failed: {type(exc).__name__}: {exc}")
+            return await self._get_pool().results(self._rule_index[id(leaf)], sample, leaf.label, n)
         if reward.kind is Kind.rule:
             return reward.evaluate(sample)
         async with self._semaphores.get():

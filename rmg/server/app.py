@@ -63,7 +63,7 @@ def _error(status: int, detail: str, headers: dict[str, str] | None = None) -> J
 
 async def _score(
     service: RewardService, request: Request, reward: str, rows: list[Any]
-) -> list[ScoredSample] | JSONResponse:
+) -> list[ScoredSample] | Response:
     limit = service.config.max_batch
     if len(rows) > limit:
         return _error(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hmac
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from .metrics import Metrics
@@ -25,7 +25,9 @@ OPEN_PATHS = frozenset({"/", "/health", "/ready", "/docs", "/openapi.json", "/do
 KNOWN_PATHS = frozenset({"/v1/score", "/v1/rewards", "/get_reward", "/metrics"}) | OPEN_PATHS
 
 
-async def _send_json(send: Send, status: int, payload: dict[str, Any], headers: list[tuple[bytes, bytes]] = ()) -> None:
+async def _send_json(
+    send: Send, status: int, payload: dict[str, Any], headers: Sequence[tuple[bytes, bytes]] = ()
+) -> None:
     body = json.dumps(payload).encode()
     await send(
         {

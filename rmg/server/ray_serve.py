@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import threading
+from collections.abc import MutableMapping
 from typing import Any
 
 from ray import serve
@@ -96,7 +97,7 @@ class RewardDeployment:
         started: dict[str, Any] = {}
         body: list[bytes] = []
 
-        async def send(message: dict[str, Any]) -> None:
+        async def send(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 started.update(message)
             elif message["type"] == "http.response.body":
@@ -109,7 +110,9 @@ class RewardDeployment:
 
 
 def build_app(config: ServerConfig, replicas: int = 1) -> Any:
-    return RewardDeployment.options(num_replicas=replicas).bind(config)
+    # serve.deployment turned the class into a Deployment; mypy sees the class, as it cannot see
+    # through Ray's decorator (reported as untyped).
+    return RewardDeployment.options(num_replicas=replicas).bind(config)  # type: ignore[attr-defined]
 
 
 def run_ray(config: ServerConfig, *, address: str, replicas: int) -> None:

@@ -9,7 +9,7 @@ from .service import RewardService
 
 __all__ = ["run"]
 
-DRAIN_SECONDS = 60.0  # in-flight requests get this long to finish on shutdown
+DRAIN_SECONDS = 60  # in-flight requests get this long to finish on shutdown
 
 
 def run(config: ServerConfig, *, log_level: str = "info") -> None:

@@ -1,13 +1,13 @@
 """The reward service behind the HTTP app: one long-lived `Runner` per served reward, admission.
 
-Nothing here re-implements the runner: each served reward is a `rmg.Runner` (its pebble pool with
-hard per-sample budgets, a stuck or killed worker replaced, failures as statuses) kept for the life
-of the server. This module adds what a shared service needs on top:
+Nothing here re-implements the runner: each served reward is a `rmg.Runner` (its rule pool with
+hard per-sample budgets, a stuck, killed or broken worker or pool replaced, failures as statuses)
+kept for the life of the server. This module adds what a shared service needs on top:
 - admission: a bounded count of rows in flight across all requests; beyond it the caller is told
   to come back later (HTTP 429) instead of the queue growing without bound;
 - cancellation: a request whose task is cancelled (client gone) cancels its rows in the runner,
   which kills the workers running them;
-- a watcher that counts replaced pool workers (timeouts, crashes, a `kill -9` from outside).
+- a watcher that publishes the runners' live workers and replaced-worker counts as metrics.
 No FastAPI here, so the Ray Serve deployment reuses it unchanged.
 """
 
@@ -17,15 +17,14 @@ import asyncio
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rmg.core.compose import iter_leaves
 from rmg.core.dataset import result_to_json, row_to_sample
-from rmg.core.reward import Kind
 from rmg.core.runner import Runner
-from rmg.core.schema import RewardResult, RewardStatus, Sample, ScoredSample
+from rmg.core.schema import ScoredSample
 from rmg.core.spec import SpecError
 
 from .config import ServerConfig
@@ -46,10 +45,6 @@ class NotServed(LookupError):
     """The request names a reward this server does not serve (or a spec it may not build)."""
 
 
-def _noop() -> int:  # scheduled on each pool worker at start-up, so the first request is warm
-    return 0
-
-
 @dataclass
 class Served:
     """One served reward: its name, the spec it was built from, and the runner that scores it."""
@@ -58,7 +53,7 @@ class Served:
     spec: str
     runner: Runner
     users: int = 0  # requests using it now (an ad-hoc runner is closed only when unused)
-    pids: set[int] = field(default_factory=set)
+    restarts: int = 0  # the runner's replaced workers already added to the metric
 
     def describe(self) -> dict[str, Any]:
         leaves = []
@@ -115,15 +110,8 @@ class RewardService:
             self._warm(served)
 
     def _warm(self, served: Served) -> None:
-        runner = served.runner
-        if runner.workers <= 0 or not any(leaf.reward.kind is Kind.rule for leaf in runner.leaves):
-            return
-        pool = runner._get_pool()  # the runner starts its pool lazily; a server starts it up front
-        futures = [pool.schedule(_noop) for _ in range(2 * runner.workers)]
-        for future in futures:
-            future.result(timeout=60)
-        served.pids = _worker_pids(runner) or set()
-        self.metrics.workers.labels(served.name).set(len(served.pids))
+        served.runner.warm()  # the runner starts its pool lazily; a server starts it up front
+        self.check_pool(served)
 
     async def start(self) -> None:
         await asyncio.get_running_loop().run_in_executor(None, self.build)
@@ -143,42 +131,20 @@ class RewardService:
         self.adhoc.clear()
 
     async def _watch_pools(self, every: float = 0.5) -> None:
-        """Count workers that disappeared and were replaced (pebble restarts them on its own)."""
+        """Keep the worker metrics current (the runner replaces dead workers and broken pools itself)."""
         while True:
             await asyncio.sleep(every)
             for served in [*self.served.values(), *self.adhoc.values()]:
                 self.check_pool(served)
 
     def check_pool(self, served: Served) -> None:
-        self.heal(served)
-        pids = _worker_pids(served.runner)
-        if pids is None:
-            return
-        if served.pids:
-            gone = len(served.pids - pids)
-            if gone:
-                self.metrics.pool_restarts.labels(served.name).inc(gone)
-        served.pids = pids
+        """Publish a runner's live workers, and the workers it replaced since the last look."""
+        pids = served.runner.worker_pids()
+        restarts = served.runner.restarts
+        if restarts > served.restarts:
+            self.metrics.pool_restarts.labels(served.name).inc(restarts - served.restarts)
+        served.restarts = restarts
         self.metrics.workers.labels(served.name).set(len(pids))
-
-    def heal(self, served: Served) -> bool:
-        """Replace a broken pool; True if one was replaced.
-
-        pebble marks its whole pool broken when a worker dies while running no task (e.g. an idle
-        worker killed from outside): its queued tasks fail (the runner turns that into `error`
-        results) and every later schedule raises. The runner starts a new pool on next use once
-        its pool is unset, so this swaps the broken one out and stops it off the event loop.
-        """
-        runner = served.runner
-        with runner._pool_lock:
-            pool = runner._pool
-            if pool is None or pool.active:
-                return False
-            runner._pool = None
-        threading.Thread(target=_stop_pool, args=(pool,), name="rmg-stop-broken-pool", daemon=True).start()
-        self.metrics.pool_restarts.labels(served.name).inc(max(len(served.pids), 1))
-        served.pids = set()
-        return True
 
     # -- what is served --------------------------------------------------------------------------
     def describe(self) -> list[dict[str, Any]]:
@@ -219,30 +185,9 @@ class RewardService:
         return served
 
     # -- scoring ---------------------------------------------------------------------------------
-    async def _score_guarded(self, served: Served, rows: list[Any]) -> list[ScoredSample]:
-        """Score rows so that every row gets a result, whatever happens to the pool.
-
-        A pool that breaks (pebble raises on schedule) is swapped and the batch scored again; a row
-        pebble never answers (a worker that died between taking a task and starting it) is given
-        a `timeout` result once the batch's deadline passes, so no request waits forever.
-        """
-        for _attempt in range(3):
-            self.heal(served)
-            out: list[ScoredSample] = []
-
-            async def collect(out: list[ScoredSample] = out) -> None:
-                async for scored in served.runner.astream(_to_sample(row) for row in rows):
-                    out.append(scored)
-
-            try:
-                await asyncio.wait_for(collect(), _deadline(served.runner))
-                return out
-            except asyncio.TimeoutError:
-                message = f"no result within the batch deadline of {_deadline(served.runner):g}s (a lost pool task)"
-                return out + _failed_rows(rows, len(out), RewardStatus.timeout, message)
-            except RuntimeError:  # the pool broke while this batch was being scheduled: swap, retry
-                continue
-        return _failed_rows(rows, 0, RewardStatus.error, "the worker pool failed three times in a row")
+    async def _score_all(self, served: Served, rows: list[Any]) -> list[ScoredSample]:
+        """Every row gets a result: the runner turns a dead worker or a broken pool into statuses."""
+        return [scored async for scored in served.runner.astream(_to_sample(row) for row in rows)]
 
     def admit(self, rows: int) -> None:
         with self._lock:
@@ -272,7 +217,7 @@ class RewardService:
         served.users += 1
         started = time.perf_counter()
         try:
-            out = await self._score_guarded(served, rows)
+            out = await self._score_all(served, rows)
             for scored in out:
                 for result in scored.results:
                     self.metrics.scores.labels(served.name, result.status.value).inc()
@@ -284,22 +229,6 @@ class RewardService:
         finally:
             served.users -= 1
             self.release(len(rows))
-
-
-def _deadline(runner: Runner) -> float:
-    """How long a batch may take at most: twice the longest budget of its rewards, plus 30 s of queue."""
-    budget = runner.model_timeout if any(leaf.reward.kind is Kind.model for leaf in runner.leaves) else runner.timeout
-    return 2 * budget + 30
-
-
-def _failed_rows(rows: list[Any], start: int, status: RewardStatus, message: str) -> list[ScoredSample]:
-    out = []
-    for index in range(start, len(rows)):
-        parsed = _to_sample(rows[index])
-        n = max(len(parsed.candidates), 1) if isinstance(parsed, Sample) else 1
-        sample = parsed if isinstance(parsed, Sample) else Sample()
-        out.append(ScoredSample(index=index, sample=sample, results=[RewardResult.failure(status, message)] * n))
-    return out
 
 
 def _to_sample(row: Any) -> Any:
@@ -326,23 +255,3 @@ def scored_to_json(scored: ScoredSample, row: Any = None) -> dict[str, Any]:
         out["ranking"] = scored.ranking
         out["best"] = scored.best
     return out
-
-
-def _stop_pool(pool: Any) -> None:
-    try:
-        pool.stop()
-        pool.join(10)
-    except Exception:
-        pass
-
-
-def _worker_pids(runner: Runner) -> set[int] | None:
-    """The pids of the runner's live pool workers (pebble keeps them on its pool manager)."""
-    pool = getattr(runner, "_pool", None)
-    if pool is None:
-        return None
-    try:
-        workers = pool._pool_manager.worker_manager.workers
-        return {pid for pid, proc in list(workers.items()) if proc.is_alive()}
-    except AttributeError:  # another pebble layout: restarts are then not counted
-        return None

@@ -65,7 +65,7 @@ def reward_func(queries: list[str], prompts: list[str], labels: list[Any] | None
         results = [f.result().results[0] for f in futures]
     except Exception as exc:
         results = [RewardResult.failure(RewardStatus.error, f"rmg spec {spec!r}: {exc}") for _ in queries]
-    scores = [r.score if r.ok else failure_score for r in results]
+    scores = [failure_score if r.score is None else r.score for r in results]  # a failure is unscored
     extra = {f"rmg_{flag}": _tensor([1.0 if r.status.value == flag else 0.0 for r in results]) for flag in _FLAGS}
     return {"rewards": _tensor(scores), "scores": _tensor(scores), "extra_logs": extra}
 

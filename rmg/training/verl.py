@@ -124,7 +124,7 @@ def _configure_judges(shared: SharedRunner, address: str | None, tokenizer: Any)
         if hasattr(reward, "base_url") and getattr(reward, "base_url", "x") is None:
             reward.base_url = url.rstrip("/") + "/v1"
             model_name = getattr(tokenizer, "name_or_path", None)
-            if getattr(reward, "model", "x") is None and model_name and not os.environ.get("RMG_MODEL"):
+            if hasattr(reward, "model") and reward.model is None and model_name and not os.environ.get("RMG_MODEL"):
                 reward.model = model_name
 
 
@@ -143,7 +143,7 @@ def _scorer(options: dict[str, Any], address: str | None, tokenizer: Any) -> _Sc
     for key in ("base_url", "model"):
         if options.get(key) is not None:
             params[key] = options[key]
-    key = (
+    cache_key = (
         os.environ.get("RMG_RAY_POOL"),
         str(spec),
         repr(sorted(params.items())),
@@ -155,7 +155,7 @@ def _scorer(options: dict[str, Any], address: str | None, tokenizer: Any) -> _Sc
         os.getpid(),
     )
     with _lock:
-        scorer = _scorers.get(key)
+        scorer = _scorers.get(cache_key)
         if scorer is not None:
             return scorer
         from rmg.core.registry import list_rewards
@@ -165,7 +165,7 @@ def _scorer(options: dict[str, Any], address: str | None, tokenizer: Any) -> _Sc
             client = _PoolClient(pool_name)
             failure = float(options.get("failure_score", 0.0))
             scorer = _Scorer(client, _static_dims(client.node), failure, False)
-            _scorers[key] = scorer
+            _scorers[cache_key] = scorer
             return scorer
         installed = {getattr(r, "name", str(r)) for r in list_rewards()}
         routed = spec == DEFAULT_SPEC
@@ -175,7 +175,7 @@ def _scorer(options: dict[str, Any], address: str | None, tokenizer: Any) -> _Sc
             spec_value = {"route": {k: v for k, v in ROUTE_REWARDS.items() if v in installed}}
             if not spec_value["route"]:  # no routed reward installed: every sample is an error naming it
                 scorer = _Scorer(None, [], failure, True, installed)
-                _scorers[key] = scorer
+                _scorers[cache_key] = scorer
                 return scorer
         workers = options.get("workers")
         shared = get_runner(
@@ -188,7 +188,7 @@ def _scorer(options: dict[str, Any], address: str | None, tokenizer: Any) -> _Sc
         )
         _configure_judges(shared, address, tokenizer)
         scorer = _Scorer(shared, _static_dims(shared.runner.node), failure, routed, installed)
-        _scorers[key] = scorer
+        _scorers[cache_key] = scorer
         return scorer
 
 
@@ -221,7 +221,7 @@ def _prompt(extra_info: Any) -> Any:
         value = extra_info.get(key)
         if isinstance(value, str) or (isinstance(value, list) and value and isinstance(value[0], dict)):
             return value
-        if hasattr(value, "tolist"):  # numpy arrays of messages from parquet
+        if value is not None and hasattr(value, "tolist"):  # numpy arrays of messages from parquet
             return list(value)
     return []
 

@@ -16,12 +16,15 @@ sample. Same fixed result keys, flags and never-raises behaviour. Select it with
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from verl import DataProto
 from verl.experimental.reward_loop.reward_manager.base import RewardManagerBase
 
 from .verl import compute_score_async
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
 
 __all__ = ["RmgRewardManager"]
 
@@ -48,7 +51,10 @@ class RmgRewardManager(RewardManagerBase):
             )
 
     def _decode(self, ids: Any) -> str:
-        return self.tokenizer.decode(ids, skip_special_tokens=True)
+        # verl annotates its tokenizer as AutoTokenizer (a factory class); what it holds is a tokenizer.
+        tokenizer = cast("PreTrainedTokenizerBase", self.tokenizer)
+        text = tokenizer.decode(ids, skip_special_tokens=True)
+        return text if isinstance(text, str) else "".join(text)  # a 1-D id sequence decodes to one str
 
     async def run_single(self, data: DataProto) -> dict:
         item = data[-1:][0]  # like verl's managers: the last sequence of a multi-sequence sample

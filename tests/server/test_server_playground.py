@@ -143,7 +143,7 @@ def test_playground_lists_rewards_and_scores_responses(page: Page) -> None:
 def test_playground_shows_a_failed_status_and_its_error(page: Page) -> None:
     # One prompt's responses are scored together: a hang fails the group, each with its status.
     rows = fill_and_score(page, "sleepy", "sleep\n---\nfine", "")
-    assert [row[2] for row in rows] == ["timeout", "timeout"]
+    assert [row[1:3] for row in rows] == [["-", "timeout"], ["-", "timeout"]]  # a failure is unscored
     assert "exceeded its 3s budget" in rows[0][3]
     rows = fill_and_score(page, "sleepy", "fine", "")
     assert [row[1:3] for row in rows] == [["1.0000", "ok"]]
