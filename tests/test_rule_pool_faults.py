@@ -9,6 +9,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import rmg
@@ -29,9 +30,21 @@ def _kill_workers(stop: threading.Event, kills: list[int], every: float) -> None
                 pass
 
 
-def _score_under_fire(n: int, delay: float, every: float, timeout: float) -> tuple[list, list[int], float]:
-    samples = [row_to_sample({"id": i, "response": "x" * (i % 50)}) for i in range(n)]
+def _score_under_fire(
+    n: int, delay: float, every: float, timeout: float, min_kills: int = 0
+) -> tuple[list, list[int], float]:
+    """Score at least `n` samples while a thread kills a pool worker every `every` seconds; more
+    samples are fed (up to 50 n) until `min_kills` kills have happened, so a fast machine cannot
+    finish the batch before the storm has really hit it."""
     stop, kills = threading.Event(), []
+
+    def feed() -> Iterator[rmg.Sample]:
+        i = 0
+        while i < n or (len(kills) < min_kills and i < 50 * n):
+            yield row_to_sample({"id": i, "response": "x" * (i % 50)})
+            i += 1
+
+    samples = feed()
     started = time.monotonic()
     results: list = []
     with rmg.Runner(f"testkit.length(delay={delay})", workers=2, timeout=timeout) as runner:
@@ -52,9 +65,9 @@ def _score_under_fire(n: int, delay: float, every: float, timeout: float) -> tup
 def test_repeatedly_killed_workers_never_hang_the_run_and_fail_only_their_samples(testkit_path: Path) -> None:
     # Short tasks: workers spend much of their time taking tasks and sending results, where a
     # kill leaves pebble's channel lock held (the case that hung before).
-    results, kills, seconds = _score_under_fire(n=3000, delay=0.0, every=0.05, timeout=2.0)
+    results, kills, seconds = _score_under_fire(n=3000, delay=0.0, every=0.05, timeout=2.0, min_kills=10)
     assert len(kills) >= 10, "the workers must really have been killed, many times"
-    assert len(results) == 3000 and seconds < 240
+    assert len(results) >= 3000 and seconds < 240
     failed = [r for r in results if not r.ok]
     assert all(r.status.value == "error" and "worker" in (r.error or "") for r in failed), failed[:3]
     assert len(failed) <= 2 * len(kills) + 2, (len(failed), len(kills))
