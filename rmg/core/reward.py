@@ -25,6 +25,7 @@ __all__ = [
     "Kind",
     "Mode",
     "Reward",
+    "class_name",
     "decorated_rewards",
     "forget_decorated",
     "restore_decorated",
@@ -206,6 +207,12 @@ def _run_coroutine(coro: Any) -> Any:
 
 # -- the decorator --------------------------------------------------------------------------------
 
+
+def class_name(reward_name: str, fallback: str) -> str:
+    """A class name for a reward name: `math.accuracy` -> `MathAccuracy` (what pickle and reprs show)."""
+    return "".join(part.title() for part in reward_name.replace("-", "_").replace(".", "_").split("_")) or fallback
+
+
 # Argument names a decorated function may take, and what each receives.
 _INPUTS: dict[str, Callable[[Sample, Candidate | None], Any]] = {
     "response": lambda s, c: c.content if c else s.response,
@@ -306,7 +313,7 @@ def reward(
             fields[p.name] = (annotation, p.default)
         doc = description or inspect.getdoc(func) or ""
         cls = create_model(
-            "".join(part.title() for part in name.replace("-", "_").replace(".", "_").split("_")) or "Reward",
+            class_name(name, "Reward"),
             __base__=FunctionReward,
             __module__=func.__module__,
             **fields,

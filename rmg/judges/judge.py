@@ -29,13 +29,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
-from pydantic import Field, PrivateAttr, create_model, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from rmg.core.chat import ChatError, ChatTimeout, Usage
 from rmg.core.reward import Kind, Mode, Reward
 from rmg.core.schema import Candidate, Dimension, RewardResult, RewardStatus, Sample
 
-from .definition import JudgeDefinition, JudgeDefinitionError, load_definition
+from .definition import JudgeDefinitionError, load_definition
 from .parse import JudgeParseError, parse_listwise, parse_pairwise, parse_pointwise
 from .templates import (
     DEFAULT_SYSTEM,
@@ -51,7 +51,7 @@ from .templates import (
     required_placeholders,
 )
 
-__all__ = ["JudgeDefinition", "JudgeReward", "judge_class"]
+__all__ = ["JudgeReward"]
 
 T = TypeVar("T")
 
@@ -386,32 +386,3 @@ class JudgeReward(Reward):
             )
             for i in range(n)
         ]
-
-
-def judge_class(
-    definition: JudgeDefinition, *, name: str | None = None, module: str | None = None
-) -> type[JudgeReward]:
-    """A reward class whose parameter defaults come from `definition` (set `module` for pickling)."""
-    fields: dict[str, Any] = {}
-    for key, value in definition.settings().items():
-        field_name = "judge_mode" if key == "mode" else key
-        base = JudgeReward.model_fields[field_name]
-        if isinstance(value, list):
-            default = Field(default_factory=lambda v=value: list(v), alias=base.alias, description=base.description)
-        else:  # validated, so "pairwise" becomes Mode.pairwise
-            default = Field(value, validate_default=True, alias=base.alias, description=base.description)
-        fields[field_name] = (base.annotation, default)
-    reward_name = name or definition.name
-    class_name = "".join(p.title() for p in reward_name.replace("-", "_").replace(".", "_").split("_")) or "Judge"
-    cls = create_model(class_name, __base__=JudgeReward, __module__=module or __name__, **fields)
-    cls.name = reward_name
-    summary = definition.description or definition.scenario or f"LLM judge {reward_name}"
-    cls.description = (
-        f"{summary}\n\nAn LLM judge (Principle-Critic-Score) with {len(definition.principles)} principles "
-        "(listed below). Pointwise by default; --param mode=pairwise or mode=listwise for the other forms. "
-        "Needs a model: --param model=... --param base_url=... (or RMG_MODEL / RMG_BASE_URL)."
-    )
-    cls.__doc__ = cls.description
-    cls.example = definition.example or JudgeReward.example
-    cls.mode = Mode(definition.mode or "pointwise")
-    return cls
