@@ -21,6 +21,7 @@ fields differently scores the same whatever the row order or the point a resume 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any
 
 from .schema import Sample
@@ -97,12 +98,25 @@ def _present(row: Any, path: str) -> bool:
     return _get(row, path) not in (_MISSING, None)
 
 
+@lru_cache(maxsize=4096)
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
+@lru_cache(maxsize=256)
+def _taken(fmap: FieldMap) -> frozenset[str]:
+    """The row fields the explicit paths use (aliases skip them); a server reads every row with one map."""
+    return frozenset(p for path in fmap.explicit().values() for p in path.split(","))
+
+
 def _get(row: Any, path: str) -> Any:
     value = row
-    for part in path.split("."):
-        if not isinstance(value, dict) or part not in value:
+    for part in _parts(path):
+        if not isinstance(value, dict):
             return _MISSING
-        value = value[part]
+        value = value.get(part, _MISSING)
+        if value is _MISSING:
+            return _MISSING
     return value
 
 
@@ -111,7 +125,7 @@ class _Resolver:
 
     def __init__(self, row: dict[str, Any], fmap: FieldMap) -> None:
         self.row, self.fmap = row, fmap
-        self.taken = {p for name, path in fmap.explicit().items() for p in path.split(",")}
+        self.taken = set(_taken(fmap))
         self.resolved: dict[str, str | None] = {}
 
     def path(self, name: str) -> str | None:

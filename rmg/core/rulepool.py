@@ -1,25 +1,21 @@
 """The process pool for rule rewards: pebble, plus what pebble alone does not survive.
 
-pebble gives each task a hard wall-clock budget and replaces a worker that dies while running a
-task (its future fails with `ProcessExpired`). It does not survive everything an OOM killer or a
-`kill -9` can do:
+pebble replaces a worker that dies while running a task (its future fails with
+`ProcessExpired`). It does not survive everything an OOM killer or a `kill -9` can do: a worker
+killed holding the pool's channel lock stalls every other worker, a result torn mid-write breaks
+the pool (`BrokenProcessPool`), and an argument whose pickling hits a `RecursionError` kills
+pebble's scheduler thread. So samples are pickled here, by the caller (one that cannot be pickled
+fails alone), and a pool that breaks or makes no progress for longer than any sample may run is
+replaced, its unfinished samples given to the new one.
 
-- a worker killed while it holds the pool's channel lock (taking a task, or sending a result)
-  leaves the lock held forever, and a task it had taken but not acknowledged is lost: every other
-  worker stalls and the lost task's future never completes;
-- a result torn mid-write breaks the whole pool (`BrokenProcessPool`), and later `schedule`
-  calls raise;
-- an argument that cannot be pickled with a `RecursionError` (a 500-deep reference) kills
-  pebble's scheduler thread, after which nothing is ever scheduled again.
-
-So samples are pickled here, by the caller, before they reach pebble (a sample that cannot be
-pickled fails alone); a sample on a worker that died fails alone; and a pool that makes no
-progress for longer than any task may run, or that breaks, is replaced by a fresh one and the
-tasks it still held are given to the new pool (a task caught in two broken pools fails).
+Samples go to the workers in chunks sized by what they cost (`rmg.core.chunks`). The watchdog
+holds each sample of a chunk to its own budget, killing the worker of one that overruns; a hang
+or a crash fails the sample that caused it, and the others of its chunk run again (a sample fails
+for its pool only after `_ATTEMPTS` failures with no other sample to blame). Results reach the
+callers' event loops in batches (`rmg.core.handoff`).
 
 For a long-lived service (`rmg serve`), `warm` starts the workers up front, `worker_pids` lists the
-live ones and `restarts` counts the workers that went away (read from pebble's worker table by the
-watchdog, the one place here that looks inside pebble).
+live ones and `restarts` counts the workers that went away (`rmg.core.pebble_pool` reads them).
 """
 
 from __future__ import annotations
@@ -28,22 +24,28 @@ import asyncio
 import functools
 import os
 import pickle
+import signal
 import threading
 import time
+from collections import deque
+from collections.abc import Sequence
 from concurrent.futures import CancelledError, Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
+from .chunks import CHUNK_SECONDS, MAX_CHUNK, CostModel, ProgressTable, init_worker, noop, run_chunk
+from .handoff import Outcome, Waiter, settle_all
+from .pebble_pool import live_pids, start_pool, stop_quietly
 from .reward import Reward
 from .schema import RewardResult, RewardStatus, Sample
 
 __all__ = ["RulePool", "SampleNotSent", "WorkerDied"]
 
-_TERM_TIMEOUT = 1.0  # a timed-out worker gets SIGTERM, then SIGKILL after this many seconds
-_ATTEMPTS = 4  # pools a task may be in before it fails: a broken pool is not the sample's fault
-
-_worker_rewards: list[Reward] = []
+_TERM_TIMEOUT = 1.0  # a worker pebble stops gets SIGTERM, then SIGKILL after this many seconds
+_ATTEMPTS = 4  # failed chunks a task may be in when no other sample was to blame, before it fails
+_TICK = 0.05  # the watchdog's period while samples run: how late one over its budget may be stopped
+_CENSUS_EVERY = 0.25  # seconds between counts of the live workers (and the watchdog's idle period)
 
 
 class WorkerDied(RuntimeError):
@@ -54,35 +56,29 @@ class SampleNotSent(ValueError):
     """The sample cannot be sent to a worker process (pickling failed: e.g. nested too deeply)."""
 
 
-def _noop() -> int:  # run on each new worker by `warm`, so the first real sample meets a warm worker
-    return 0
+class _Overran(TimeoutError):
+    """The sample ran past its budget; its worker was killed."""
 
 
-def _init_worker(blob: bytes) -> None:
-    global _worker_rewards
-    _worker_rewards = pickle.loads(blob)
-
-
-def _run_in_worker(index: int, blob: bytes) -> bytes:
-    # Results travel as bytes pickled here, so a result that cannot be pickled fails its sample
-    # instead of killing the worker halfway through a send.
-    try:
-        sample: Sample = pickle.loads(blob)
-        results = _worker_rewards[index].evaluate(sample)
-        return pickle.dumps(results)
-    except Exception as exc:
-        message = f"{_worker_rewards[index].name}: {type(exc).__name__}: {exc}"
-        return pickle.dumps([RewardResult.failure(RewardStatus.error, message)])
-
-
-@dataclass
+@dataclass(eq=False)
 class _Task:
     index: int
     blob: bytes
-    outer: Future[list[RewardResult]]
-    inner: Any = None  # the pebble future of the current attempt
+    outer: Waiter
     attempts: int = 0
-    pool_id: int = 0
+    settled: bool = False  # an outcome was handed over (a loop's future is set later, on its loop)
+    chunk: _Chunk | None = None  # the chunk it is in now; None while queued
+
+
+@dataclass(eq=False)
+class _Chunk:
+    key: int
+    tasks: list[_Task]
+    slot: int
+    pool_id: int
+    inner: Any = None  # the pebble future
+    hung: int | None = None  # position of the sample the watchdog stopped for overrunning
+    seen: float = 0.0  # the start of the sample last seen running (progress, for the wedge check)
 
 
 @dataclass
@@ -100,16 +96,21 @@ class RulePool:
         self.workers = workers
         self.timeout = timeout
         # No progress for this long while tasks are in flight means the pool is wedged: a healthy
-        # pool finishes or kills a task at least this often.
+        # pool starts, finishes or kills a sample at least this often.
         self.wedged_after = timeout + _TERM_TIMEOUT + 5.0
         self.pid = os.getpid()
+        self.max_chunks = 2 * max(workers, 1)  # in flight: one running and one waiting per worker
+        self.progress = ProgressTable(self.max_chunks)
+        self.costs = CostModel()
         # Re-entrant: pebble runs a done callback at once when the future is already done.
         self._lock = threading.RLock()
-        self._tasks: dict[int, _Task] = {}
+        self._queue: deque[_Task] = deque()
+        self._chunks: dict[int, _Chunk] = {}
         self._next_id = 0
         self._generation: _Generation | None = None
         self._closed = False
         self.rebuilds = 0  # pools started, the first included
+        self.chunks_sent = 0  # pool tasks, each a chunk of one or more samples
         self.restarts = 0  # workers that went away: timed out, died, killed, or in a replaced pool
         self._seen_pids: set[int] = set()
         self._watchdog = threading.Thread(target=self._watch, name="rmg-pool-watchdog", daemon=True)
@@ -118,42 +119,41 @@ class RulePool:
     # -- submitting --------------------------------------------------------------------------
     def submit(self, index: int, sample: Sample) -> Future[list[RewardResult]]:
         """A future of the sample's results; raises SampleNotSent when it cannot be pickled."""
-        try:
-            blob = pickle.dumps(sample)
-        except (RecursionError, pickle.PicklingError, TypeError, AttributeError) as exc:
-            raise SampleNotSent(
-                f"the sample cannot be sent to a worker process ({type(exc).__name__}: {exc})"
-            ) from None
-        outer: Future[list[RewardResult]] = Future()
-        with self._lock:
-            if self._closed:
-                raise RuntimeError("the pool is closed")
-            self._next_id += 1
-            task = _Task(index, blob, outer)
-            self._tasks[self._next_id] = task
-            key = self._next_id
-            self._dispatch(key, task)
-        outer.add_done_callback(functools.partial(self._outer_done, key))
-        return outer
+        future: Future[list[RewardResult]] = Future()
+        self._enqueue(index, _pickled(sample), Waiter(future))
+        return future
 
     async def results(self, index: int, sample: Sample, label: str, n: int) -> list[RewardResult]:
         """`rewards[index]` on `sample` (its `n` candidates) with every failure as a status, never raised."""
         try:
-            future = self.submit(index, sample)
+            blob = _pickled(sample)
         except SampleNotSent as exc:
             return _failed(n, RewardStatus.invalid_input, f"{label}: {exc}")
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[RewardResult]] = loop.create_future()
+        self._enqueue(index, blob, Waiter(future, loop))
         try:
-            return await asyncio.wrap_future(future)
+            return await future  # cancelling this coroutine cancels the future: see _outer_done
         except (FutureTimeout, TimeoutError):
             message = f"{label} exceeded its {self.timeout:g}s budget; its worker was killed"
             return _failed(n, RewardStatus.timeout, message)
-        except asyncio.CancelledError:
-            future.cancel()
-            raise
         except WorkerDied as exc:
             return _failed(n, RewardStatus.error, f"{label}: {exc}")
+        except (asyncio.CancelledError, CancelledError):
+            if future.cancelled():  # our caller was cancelled
+                raise
+            return _failed(n, RewardStatus.error, f"{label}: the pool was closed")
         except Exception as exc:
             return _failed(n, RewardStatus.error, f"{label}: worker failed: {type(exc).__name__}: {exc}")
+
+    def _enqueue(self, index: int, blob: bytes, waiter: Waiter) -> None:
+        task = _Task(index, blob, waiter)
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the pool is closed")
+            self._queue.append(task)
+            self._pump()
+        waiter.future.add_done_callback(functools.partial(self._outer_done, task))
 
     # -- what a long-lived service watches ----------------------------------------------------
     def warm(self, wait: float = 60.0) -> None:
@@ -163,7 +163,7 @@ class RulePool:
                 raise RuntimeError("the pool is closed")
             pool = self._current().pool
         try:
-            futures = [pool.schedule(_noop) for _ in range(2 * self.workers)]
+            futures = [pool.schedule(noop) for _ in range(2 * self.workers)]
             for future in futures:
                 future.result(timeout=wait)
         except Exception:  # a pool that broke meanwhile is replaced on the next submit
@@ -177,45 +177,72 @@ class RulePool:
     def _census(self) -> set[int]:
         """Live worker pids now; those seen before and gone since count as restarts (lock held)."""
         generation = self._generation
-        pids = _live_pids(generation.pool) if generation is not None else set()
+        pids = live_pids(generation.pool) if generation is not None else set()
         if pids is None:  # pebble's worker table could not be read this time: count nothing
             return set(self._seen_pids)
         self.restarts += len(self._seen_pids - pids)
         self._seen_pids = pids
         return set(pids)
 
-    def _outer_done(self, key: int, outer: Future[Any]) -> None:
-        if outer.cancelled():  # the caller gave up (a budget ran out, Ctrl-C): stop the work
-            with self._lock:
-                task = self._tasks.pop(key, None)
-            if task is not None and task.inner is not None:
-                task.inner.cancel()
+    def _outer_done(self, task: _Task, outer: Any) -> None:
+        if not outer.cancelled():
+            return
+        with self._lock:  # the caller gave up (a budget ran out, Ctrl-C): stop the work
+            chunk = task.chunk  # a task still queued is skipped when its turn comes
+            if chunk is not None and chunk.inner is not None and all(t.outer.cancelled() for t in chunk.tasks):
+                chunk.inner.cancel()  # pebble stops the worker running it
 
-    def _dispatch(self, key: int, task: _Task) -> None:
-        """Schedule `task` on the current pool (lock held); a pool that refuses is replaced once."""
+    # -- chunks out --------------------------------------------------------------------------
+    def _pump(self) -> None:
+        """Send queued samples to the pool while fewer than `max_chunks` chunks are out (lock held)."""
+        while self._queue and len(self._chunks) < self.max_chunks and not self._closed:
+            tasks = self._take()
+            if tasks:
+                self._dispatch(tasks)
+
+    def _take(self) -> list[_Task]:
+        """The next chunk from the queue: samples whose measured cost fits in `CHUNK_SECONDS` (lock held)."""
+        tasks: list[_Task] = []
+        budget = 0.0
+        while self._queue and len(tasks) < MAX_CHUNK:
+            task = self._queue[0]
+            if task.settled or task.outer.done():  # cancelled while it waited
+                self._queue.popleft()
+                continue
+            cost = self.costs.cost(task.index)
+            if tasks and budget + cost > CHUNK_SECONDS:
+                break
+            tasks.append(self._queue.popleft())
+            budget += cost
+        return tasks
+
+    def _dispatch(self, tasks: list[_Task]) -> None:
+        """Schedule one chunk on the current pool (lock held); a pool that refuses is replaced once."""
+        items = [(task.index, task.blob) for task in tasks]
         for _ in range(2):
             generation = self._current()
-            task.attempts += 1
-            task.pool_id = generation.number
+            self._next_id += 1
+            chunk = _Chunk(self._next_id, tasks, self.progress.claim(), generation.number)
+            # pebble's own limit is only a backstop: the watchdog holds each sample to `timeout`.
+            backstop = self.timeout * len(tasks) + _TERM_TIMEOUT + 1.0
             try:
-                inner = generation.pool.schedule(_run_in_worker, args=(task.index, task.blob), timeout=self.timeout)
+                inner = generation.pool.schedule(run_chunk, args=(chunk.slot, chunk.key, items), timeout=backstop)
             except Exception:
-                task.pool_id = 0  # not in that pool: the replacement below must not move it
+                self.progress.release(chunk.slot)
                 self._abandon(generation, "the worker pool refused new work")
                 continue
-            task.inner = inner
-            inner.add_done_callback(functools.partial(self._inner_done, key, inner))
+            for task in tasks:
+                task.chunk = chunk
+            chunk.inner = inner
+            self._chunks[chunk.key] = chunk
+            self.chunks_sent += 1
+            inner.add_done_callback(functools.partial(self._inner_done, chunk))
             return
-        self._tasks.pop(key, None)
-        _settle(task.outer, exc=WorkerDied("the worker pool could not be started"))
+        self._finish([(task, None, WorkerDied("the worker pool could not be started")) for task in tasks])
 
     def _current(self) -> _Generation:
         if self._generation is None:
-            from pebble import ProcessPool
-            from pebble.common import types as pebble_types
-
-            pebble_types.CONSTS.term_timeout = _TERM_TIMEOUT
-            pool = ProcessPool(max_workers=self.workers, initializer=_init_worker, initargs=(self.blob,))
+            pool = start_pool(self.workers, init_worker, (self.blob, self.progress.array), _TERM_TIMEOUT)
             self.rebuilds += 1
             self._generation = _Generation(pool, self.rebuilds)
             if not self._watchdog_started:
@@ -224,132 +251,161 @@ class RulePool:
         return self._generation
 
     # -- results -----------------------------------------------------------------------------
-    def _inner_done(self, key: int, inner: Any, done: Any) -> None:
+    def _inner_done(self, chunk: _Chunk, done: Any) -> None:
         with self._lock:
-            task = self._tasks.get(key)
-            if task is None or task.inner is not inner:
-                return  # an attempt in a pool already replaced, or a task already settled
-            if self._generation is not None and self._generation.number == task.pool_id:
+            if self._chunks.get(chunk.key) is not chunk:
+                return  # a chunk of a pool already replaced: its tasks were moved
+            del self._chunks[chunk.key]
+            if self._generation is not None and self._generation.number == chunk.pool_id:
                 self._generation.last_progress = time.monotonic()
             try:
                 value = done.result()
-            except (FutureTimeout, TimeoutError):
-                self._tasks.pop(key, None)
-                _settle(task.outer, exc=FutureTimeout())
-                return
             except CancelledError:
-                if task.outer.cancelled():
-                    self._tasks.pop(key, None)
-                    return
-                self._retry(key, task, "its worker pool was stopped")
-                return
+                self._requeue([t for t in chunk.tasks if not t.outer.cancelled()], "its worker pool was stopped")
+                value = None
             except Exception as exc:
-                if type(exc).__name__ == "ProcessExpired":
-                    self._tasks.pop(key, None)
-                    code = getattr(exc, "exitcode", None)
-                    how = f"killed by signal {-code}" if isinstance(code, int) and code < 0 else f"exit code {code}"
-                    _settle(task.outer, exc=WorkerDied(f"its worker process died ({how})"))
-                    return
-                self._retry(key, task, f"{type(exc).__name__}: {exc}")  # BrokenProcessPool and the like
-                return
-            self._tasks.pop(key, None)
-        try:
-            _settle(task.outer, value=pickle.loads(value))
-        except Exception as exc:
-            _settle(task.outer, exc=exc)
+                self._lost(chunk, exc)
+                value = None
+            else:
+                for task, (_, seconds) in zip(chunk.tasks, value):
+                    self.costs.observe(task.index, seconds)
+                    task.settled = True
+            self.progress.release(chunk.slot)  # only now: _lost reads the slot
+            self._pump()
+        if value is not None:  # unpickled outside the lock: other chunks go on meanwhile
+            self._finish([(task, *_unpickled(blob)) for task, (blob, _) in zip(chunk.tasks, value)])
 
-    def _retry(self, key: int, task: _Task, why: str) -> None:
-        """A task whose pool broke under it: replace that pool, or move the task if already replaced."""
-        if self._generation is not None and self._generation.number == task.pool_id:
-            self._abandon(self._generation, why)  # moves this task with the others
-        else:
-            self._move(key, task, why)
-
-    def _move(self, key: int, task: _Task, why: str) -> None:
-        """Give a task of a broken pool to the current one, or fail it after its last attempt (lock held)."""
-        if task.attempts >= _ATTEMPTS or self._closed:
-            self._tasks.pop(key, None)
-            _settle(task.outer, exc=WorkerDied(f"the worker pool failed while holding this sample ({why})"))
+    def _lost(self, chunk: _Chunk, exc: BaseException) -> None:
+        """A chunk whose worker was killed, died or timed out: fail the sample it was running, run the rest again."""
+        overran = chunk.hung is not None or isinstance(exc, (FutureTimeout, TimeoutError))
+        if not overran and type(exc).__name__ != "ProcessExpired":
+            # BrokenProcessPool and the like: the pool failed, not a sample.
+            if self._generation is not None and self._generation.number == chunk.pool_id:
+                self._abandon(self._generation, f"{type(exc).__name__}: {exc}")
+            self._requeue(chunk.tasks, f"{type(exc).__name__}: {exc}")
             return
-        self._dispatch(key, task)
+        position = chunk.hung
+        if position is None:
+            progress = self.progress.read(chunk.slot, chunk.key)
+            position = progress.position if progress is not None else None
+        if position is not None and position < len(chunk.tasks):
+            if overran:
+                error: BaseException = _Overran()
+            else:
+                code = getattr(exc, "exitcode", None)
+                how = f"killed by signal {-code}" if isinstance(code, int) and code < 0 else f"exit code {code}"
+                error = WorkerDied(f"its worker process died ({how})")
+            self._finish([(chunk.tasks[position], None, error)])
+            # The culprit is known: the others lose nothing but time (else a sample among many
+            # crashing neighbours could run out of attempts through no fault of its own).
+            self._requeue(chunk.tasks, "a worker died while holding it", counted=False)
+        else:
+            self._requeue(chunk.tasks, "a worker died while holding it")
+
+    def _requeue(self, tasks: list[_Task], why: str, counted: bool = True) -> None:
+        """Put unsettled tasks back at the head of the queue, in order; one out of attempts fails (lock held)."""
+        back, failed = [], []
+        for task in tasks:
+            task.chunk = None
+            if task.settled or task.outer.done():
+                continue
+            task.attempts += counted
+            if task.attempts >= _ATTEMPTS or self._closed:
+                failed.append((task, None, WorkerDied(f"the worker pool failed while holding this sample ({why})")))
+            else:
+                back.append(task)
+        self._queue.extendleft(reversed(back))
+        self._finish(failed)
+
+    @staticmethod
+    def _finish(outcomes: Sequence[tuple[_Task, Any, BaseException | None]]) -> None:
+        handed: list[Outcome] = []
+        for task, value, exc in outcomes:
+            task.settled = True
+            handed.append((task.outer, value, exc))
+        settle_all(handed)
 
     # -- replacing a wedged or broken pool ---------------------------------------------------
     def _abandon(self, generation: _Generation, why: str) -> None:
-        """Replace `generation` (lock held): its unfinished tasks go to a new pool; it is stopped aside."""
+        """Replace `generation` (lock held): its chunks' tasks go back to the queue; it is stopped aside."""
         if self._generation is not generation:
             return
         self._generation = None
-        threading.Thread(target=_stop_quietly, args=(generation.pool,), name="rmg-pool-stop", daemon=True).start()
-        for key, task in list(self._tasks.items()):
-            if task.pool_id == generation.number and not task.outer.done():
-                task.inner = None  # late callbacks from the old pool are ignored
-                self._move(key, task, why)
+        threading.Thread(target=stop_quietly, args=(generation.pool,), name="rmg-pool-stop", daemon=True).start()
+        for key, chunk in list(self._chunks.items()):
+            if chunk.pool_id == generation.number:
+                del self._chunks[key]
+                self.progress.release(chunk.slot)
+                self._requeue(chunk.tasks, why)
 
     def _watch(self) -> None:
+        counted = 0.0
         while True:
-            time.sleep(0.25)
+            time.sleep(_TICK if self._chunks else _CENSUS_EVERY)
             with self._lock:
                 if self._closed:
                     return
-                self._census()
+                now = time.monotonic()
+                if now - counted >= _CENSUS_EVERY:
+                    self._census()
+                    counted = now
                 generation = self._generation
                 if generation is None:
                     continue
-                busy = any(t.pool_id == generation.number and not t.outer.done() for t in self._tasks.values())
+                busy = False
+                for chunk in list(self._chunks.values()):
+                    if chunk.pool_id == generation.number:
+                        busy = True
+                        self._hold_to_budget(chunk, generation, now)
                 if not busy:
-                    generation.last_progress = time.monotonic()
-                elif time.monotonic() - generation.last_progress >= self.wedged_after:
+                    generation.last_progress = now
+                elif now - generation.last_progress >= self.wedged_after:
                     self._abandon(generation, f"no worker made progress for {self.wedged_after:g}s")
+                    self._pump()
+
+    def _hold_to_budget(self, chunk: _Chunk, generation: _Generation, now: float) -> None:
+        """Kill the worker of a chunk whose current sample is over its budget (lock held)."""
+        progress = self.progress.read(chunk.slot, chunk.key)
+        if progress is None or chunk.hung is not None:
+            return
+        if progress.started != chunk.seen:  # a new sample started: the pool is moving
+            chunk.seen = progress.started
+            generation.last_progress = now
+        if now - progress.started <= self.timeout:
+            return
+        live = live_pids(generation.pool)
+        if live is not None and progress.pid not in live:
+            return  # not (or no longer) one of this pool's workers: pebble's backstop covers it
+        chunk.hung = progress.position
+        try:
+            os.kill(progress.pid, signal.SIGKILL)
+        except OSError:
+            pass
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
             generation, self._generation = self._generation, None
-            tasks, self._tasks = list(self._tasks.values()), {}
-        for task in tasks:
-            _settle(task.outer, exc=CancelledError())
+            tasks = [t for chunk in self._chunks.values() for t in chunk.tasks] + list(self._queue)
+            self._chunks, self._queue = {}, deque()
+        self._finish([(task, None, CancelledError()) for task in tasks if not task.settled])
         if generation is not None:
-            _stop_quietly(generation.pool)
+            stop_quietly(generation.pool)
 
 
 def _failed(n: int, status: RewardStatus, message: str) -> list[RewardResult]:
     return [RewardResult.failure(status, message) for _ in range(n)]
 
 
-def _live_pids(pool: Any) -> set[int] | None:
-    """The pids of a pebble pool's live workers; None when its (private) worker table is unreadable."""
+def _pickled(sample: Sample) -> bytes:
     try:
-        workers = pool._pool_manager.worker_manager.workers
-        return {pid for pid, process in list(workers.items()) if process.is_alive()}
-    except (AttributeError, RuntimeError):  # not started yet, another pebble layout, or a resize mid-read
-        return None
+        return pickle.dumps(sample)
+    except (RecursionError, pickle.PicklingError, TypeError, AttributeError) as exc:
+        raise SampleNotSent(f"the sample cannot be sent to a worker process ({type(exc).__name__}: {exc})") from None
 
 
-def _settle(future: Future[Any], *, value: Any = None, exc: BaseException | None = None) -> None:
-    if future.done():
-        return
+def _unpickled(blob: bytes) -> tuple[Any, BaseException | None]:
     try:
-        if exc is not None:
-            future.set_exception(exc)
-        else:
-            future.set_result(value)
-    except Exception:
-        pass
-
-
-def _stop_quietly(pool: Any, wait: float = 10.0) -> None:
-    """Stop a pebble pool; a wedged one may never join, so its joiner is a daemon that gives up."""
-    try:
-        pool.stop()
-    except Exception:
-        return
-    joiner = threading.Thread(target=_join, args=(pool,), daemon=True)
-    joiner.start()
-    joiner.join(wait)
-
-
-def _join(pool: Any) -> None:
-    try:
-        pool.join()
-    except Exception:
-        pass
+        return pickle.loads(blob), None
+    except Exception as exc:
+        return None, exc

@@ -8,6 +8,7 @@ request's work when its client goes away.
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -35,26 +36,27 @@ class ClientGone(Exception):
 
 
 async def _unless_disconnected(request: Request, work: Awaitable[Any]) -> Any:
-    """Run `work`; if the client disconnects first, cancel it (its rows' workers are stopped)."""
-    task = asyncio.ensure_future(work)
+    """Await `work` in this task; if the client disconnects first, cancel it (its rows' workers are stopped)."""
+    this = asyncio.current_task()
+    gone = False
 
-    async def disconnected() -> None:
+    async def watch() -> None:
+        nonlocal gone
         while (await request.receive())["type"] != "http.disconnect":
             pass
+        gone = True
+        if this is not None:
+            this.cancel()
 
-    watcher = asyncio.ensure_future(disconnected())
+    watcher = asyncio.ensure_future(watch())
     try:
-        await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+        return await work
     except asyncio.CancelledError:
-        task.cancel()
+        if gone:
+            raise ClientGone() from None
         raise
     finally:
         watcher.cancel()
-    if not task.done():
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        raise ClientGone()
-    return task.result()
 
 
 def _error(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -89,6 +91,11 @@ def create_app(config: ServerConfig, service: RewardService | None = None) -> Fa
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await service.start()
+        if getattr(app.state, "freeze_gc", False):
+            # Everything built at start lives as long as the server: keep the collector from
+            # scanning it again and again (full collections were the long latency tails).
+            gc.collect()
+            gc.freeze()
         try:
             yield
         finally:

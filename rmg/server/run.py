@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 
 from .config import ServerConfig
 from .service import RewardService
@@ -17,8 +18,12 @@ def run(config: ServerConfig, *, log_level: str = "info") -> None:
 
     from .app import create_app
 
+    # The event loop and the pool's threads hand results to each other thousands of times a
+    # second; with the default 5 ms switch interval each hand-off can wait that long for the GIL.
+    sys.setswitchinterval(0.001)
     service = RewardService(config)
     app = create_app(config, service)
+    app.state.freeze_gc = True  # this process is the server: see create_app's lifespan
     uvicorn.Server(
         uvicorn.Config(
             app,

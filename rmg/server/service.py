@@ -187,7 +187,10 @@ class RewardService:
     # -- scoring ---------------------------------------------------------------------------------
     async def _score_all(self, served: Served, rows: list[Any]) -> list[ScoredSample]:
         """Every row gets a result: the runner turns a dead worker or a broken pool into statuses."""
-        return [scored async for scored in served.runner.astream(_to_sample(row) for row in rows)]
+        samples = [_to_sample(row) for row in rows]
+        if len(samples) == 1:  # one row needs no task of its own
+            return [await served.runner.ascore(samples[0], 0)]
+        return list(await asyncio.gather(*(served.runner.ascore(s, i) for i, s in enumerate(samples))))
 
     def admit(self, rows: int) -> None:
         with self._lock:
