@@ -6,10 +6,12 @@ Servers (each its own process, uvicorn with uvloop + httptools, access log off, 
 - plain: the reward server people write by hand (OpenRLHF's reference shape): a FastAPI
   `async def` endpoint that builds the sample and calls the same reward in the request handler.
 Load: a separate process per measurement (aiohttp, closed loop: C clients each send one request,
-wait, send the next) for a fixed duration, then stops; each request carries one row (or a batch
-where the table says so). Reported: scores/s, p50 / p99 latency, failed requests.
+wait, send the next) for a fixed duration, then stops; each request carries one row, or 16 rows
+(a trainer's batch; rmg only, the hand-written endpoint takes one row). Reported: scores/s,
+p50 / p99 latency, failed requests, and for each series the concurrency where scores/s peak.
 Faults (rmg only, plain for contrast): a reward that hangs on 1% of rows; a reward whose worker
-process dies on 0.5% of rows. "lost" = rows sent that got no result with a status.
+process dies on 0.5% of rows; a pool worker SIGKILLed every second. "lost" = rows sent that got no
+result with a status within the client's 10 s timeout.
 
 Run: .venv/bin/python bench/bench_server.py [--duration 5]
 Writes bench/results/server.md.

@@ -5,8 +5,12 @@ of its chunk are run again and score normally. Real pebble workers, real testkit
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import os
+import signal
 import time
 from pathlib import Path
+from typing import Any
 
 import rmg
 from rmg.core.rulepool import RulePool
@@ -148,5 +152,40 @@ def test_samples_among_many_crashing_neighbours_are_never_failed_for_them(testki
         results = _score(pool, 0, responses)
         statuses = [r.status.value for r in results]
         assert statuses == ["error" if r == "die" else "ok" for r in responses]
+    finally:
+        pool.close()
+
+
+def _hold_until_killed(mutex: Any, holding: Any) -> None:
+    mutex.acquire()
+    holding.set()
+    time.sleep(600)
+
+
+def test_a_pool_whose_channel_lock_died_with_its_holder_is_replaced_in_seconds_not_after_the_budget(
+    testkit_path: Path,
+) -> None:
+    """A worker SIGKILLed while it holds pebble's channel lock (taking a task, sending a result)
+    leaves the lock held for good: no worker can take work. Here a process forked with the pool's
+    real lock takes it and is killed. Samples then wait while no worker runs one; the pool must
+    be replaced after a few seconds, not after the 30 s budget plus margin a wedge took before."""
+    pool = RulePool([rmg.create_reward("testkit.length")], workers=2, timeout=30.0)
+    try:
+        _measured(pool, 0)
+        assert pool._generation is not None
+        mutex = pool._generation.pool._pool_manager.worker_manager.workers_channel.mutex  # pebble's own lock
+        context = multiprocessing.get_context("fork")
+        holding = context.Event()
+        holder = context.Process(target=_hold_until_killed, args=(mutex, holding))
+        holder.start()
+        assert holding.wait(10)
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.join()
+        started = time.monotonic()
+        results = _score(pool, 0, ["abc"] * 20)
+        elapsed = time.monotonic() - started
+        assert [r.score for r in results] == [0.03] * 20
+        assert pool.rebuilds == 2, "the wedged pool was not replaced"
+        assert elapsed < 15, f"took {elapsed:.1f}s (the no-progress limit is {pool.wedged_after:g}s)"
     finally:
         pool.close()

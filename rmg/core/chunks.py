@@ -23,7 +23,19 @@ from typing import Any, NamedTuple
 from .reward import Reward
 from .schema import RewardResult, RewardStatus, Sample
 
-__all__ = ["CHUNK_SECONDS", "MAX_CHUNK", "CostModel", "Progress", "ProgressTable", "init_worker", "noop", "run_chunk"]
+__all__ = [
+    "CHUNK_SECONDS",
+    "MAX_CHUNK",
+    "CostModel",
+    "Progress",
+    "ProgressTable",
+    "SampleNotSent",
+    "init_worker",
+    "noop",
+    "pickle_sample",
+    "run_chunk",
+    "unpickle_results",
+]
 
 CHUNK_SECONDS = 0.005  # work per chunk: amortises the ~1 ms per task, adds at most this much latency
 MAX_CHUNK = 64
@@ -31,6 +43,26 @@ _FIELDS = 4  # per slot: chunk id, worker pid, position in the chunk, monotonic 
 
 _worker_rewards: list[Reward] = []
 _worker_progress: Any = None
+
+
+class SampleNotSent(ValueError):
+    """The sample cannot be sent to a worker process (pickling failed: e.g. nested too deeply)."""
+
+
+def pickle_sample(sample: Sample) -> bytes:
+    """Pickled by the caller, not by pebble: a sample that cannot travel fails alone (see rulepool)."""
+    try:
+        return pickle.dumps(sample)
+    except (RecursionError, pickle.PicklingError, TypeError, AttributeError) as exc:
+        raise SampleNotSent(f"the sample cannot be sent to a worker process ({type(exc).__name__}: {exc})") from None
+
+
+def unpickle_results(blob: bytes) -> tuple[Any, BaseException | None]:
+    """A worker's pickled results, or the error unpickling them raised."""
+    try:
+        return pickle.loads(blob), None
+    except Exception as exc:
+        return None, exc
 
 
 class Progress(NamedTuple):

@@ -34,7 +34,18 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
-from .chunks import CHUNK_SECONDS, MAX_CHUNK, CostModel, ProgressTable, init_worker, noop, run_chunk
+from .chunks import (
+    CHUNK_SECONDS,
+    MAX_CHUNK,
+    CostModel,
+    ProgressTable,
+    SampleNotSent,
+    init_worker,
+    noop,
+    pickle_sample,
+    run_chunk,
+    unpickle_results,
+)
 from .handoff import Outcome, Waiter, settle_all
 from .pebble_pool import live_pids, start_pool, stop_quietly
 from .reward import Reward
@@ -46,14 +57,13 @@ _TERM_TIMEOUT = 1.0  # a worker pebble stops gets SIGTERM, then SIGKILL after th
 _ATTEMPTS = 4  # failed chunks a task may be in when no other sample was to blame, before it fails
 _TICK = 0.05  # the watchdog's period while samples run: how late one over its budget may be stopped
 _CENSUS_EVERY = 0.25  # seconds between counts of the live workers (and the watchdog's idle period)
+# Chunks waiting while no worker runs a sample: a worker killed holding pebble's channel lock has
+# left the others unable to take work or send results. Healthy workers take work in milliseconds.
+_STALLED_AFTER = 5.0
 
 
 class WorkerDied(RuntimeError):
     """The worker running this sample died (killed by a signal, or the reward ended its process)."""
-
-
-class SampleNotSent(ValueError):
-    """The sample cannot be sent to a worker process (pickling failed: e.g. nested too deeply)."""
 
 
 class _Overran(TimeoutError):
@@ -85,7 +95,9 @@ class _Chunk:
 class _Generation:
     pool: Any
     number: int
-    last_progress: float = field(default_factory=time.monotonic)
+    last_progress: float = field(default_factory=time.monotonic)  # a sample started or a chunk ended
+    last_working: float = field(default_factory=time.monotonic)  # a worker ran a sample, or started
+    proven: bool = False  # a chunk came back: its workers can start
 
 
 class RulePool:
@@ -120,13 +132,13 @@ class RulePool:
     def submit(self, index: int, sample: Sample) -> Future[list[RewardResult]]:
         """A future of the sample's results; raises SampleNotSent when it cannot be pickled."""
         future: Future[list[RewardResult]] = Future()
-        self._enqueue(index, _pickled(sample), Waiter(future))
+        self._enqueue(index, pickle_sample(sample), Waiter(future))
         return future
 
     async def results(self, index: int, sample: Sample, label: str, n: int) -> list[RewardResult]:
         """`rewards[index]` on `sample` (its `n` candidates) with every failure as a status, never raised."""
         try:
-            blob = _pickled(sample)
+            blob = pickle_sample(sample)
         except SampleNotSent as exc:
             return _failed(n, RewardStatus.invalid_input, f"{label}: {exc}")
         loop = asyncio.get_running_loop()
@@ -257,7 +269,8 @@ class RulePool:
                 return  # a chunk of a pool already replaced: its tasks were moved
             del self._chunks[chunk.key]
             if self._generation is not None and self._generation.number == chunk.pool_id:
-                self._generation.last_progress = time.monotonic()
+                self._generation.last_progress = self._generation.last_working = time.monotonic()
+                self._generation.proven = True
             try:
                 value = done.result()
             except CancelledError:
@@ -273,7 +286,7 @@ class RulePool:
             self.progress.release(chunk.slot)  # only now: _lost reads the slot
             self._pump()
         if value is not None:  # unpickled outside the lock: other chunks go on meanwhile
-            self._finish([(task, *_unpickled(blob)) for task, (blob, _) in zip(chunk.tasks, value)])
+            self._finish([(task, *unpickle_results(blob)) for task, (blob, _) in zip(chunk.tasks, value)])
 
     def _lost(self, chunk: _Chunk, exc: BaseException) -> None:
         """A chunk whose worker was killed, died or timed out: fail the sample it was running, run the rest again."""
@@ -346,10 +359,11 @@ class RulePool:
                 if self._closed:
                     return
                 now = time.monotonic()
-                if now - counted >= _CENSUS_EVERY:
-                    self._census()
-                    counted = now
                 generation = self._generation
+                if now - counted >= _CENSUS_EVERY:
+                    before, counted = self._seen_pids, now
+                    if self._census() - before and generation is not None:
+                        generation.last_working = now  # a worker (re)started: give it time to take work
                 if generation is None:
                     continue
                 busy = False
@@ -358,9 +372,12 @@ class RulePool:
                         busy = True
                         self._hold_to_budget(chunk, generation, now)
                 if not busy:
-                    generation.last_progress = now
+                    generation.last_progress = generation.last_working = now
                 elif now - generation.last_progress >= self.wedged_after:
                     self._abandon(generation, f"no worker made progress for {self.wedged_after:g}s")
+                    self._pump()
+                elif generation.proven and now - generation.last_working >= _STALLED_AFTER:
+                    self._abandon(generation, f"samples waited {_STALLED_AFTER:g}s while no worker ran one")
                     self._pump()
 
     def _hold_to_budget(self, chunk: _Chunk, generation: _Generation, now: float) -> None:
@@ -368,6 +385,7 @@ class RulePool:
         progress = self.progress.read(chunk.slot, chunk.key)
         if progress is None or chunk.hung is not None:
             return
+        generation.last_working = now
         if progress.started != chunk.seen:  # a new sample started: the pool is moving
             chunk.seen = progress.started
             generation.last_progress = now
@@ -395,17 +413,3 @@ class RulePool:
 
 def _failed(n: int, status: RewardStatus, message: str) -> list[RewardResult]:
     return [RewardResult.failure(status, message) for _ in range(n)]
-
-
-def _pickled(sample: Sample) -> bytes:
-    try:
-        return pickle.dumps(sample)
-    except (RecursionError, pickle.PicklingError, TypeError, AttributeError) as exc:
-        raise SampleNotSent(f"the sample cannot be sent to a worker process ({type(exc).__name__}: {exc})") from None
-
-
-def _unpickled(blob: bytes) -> tuple[Any, BaseException | None]:
-    try:
-        return pickle.loads(blob), None
-    except Exception as exc:
-        return None, exc
