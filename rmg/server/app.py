@@ -52,9 +52,12 @@ async def _unless_disconnected(request: Request, work: Awaitable[Any]) -> Any:
     try:
         return await work
     except asyncio.CancelledError:
-        if gone:
-            raise ClientGone() from None
-        raise
+        if not gone:
+            raise
+        uncancel = getattr(this, "uncancel", None)  # 3.11+: this task goes on, to record the 499
+        if uncancel is not None:
+            uncancel()
+        raise ClientGone() from None
     finally:
         watcher.cancel()
 
