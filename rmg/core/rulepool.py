@@ -268,9 +268,9 @@ class RulePool:
             if self._chunks.get(chunk.key) is not chunk:
                 return  # a chunk of a pool already replaced: its tasks were moved
             del self._chunks[chunk.key]
-            if self._generation is not None and self._generation.number == chunk.pool_id:
-                self._generation.last_progress = self._generation.last_working = time.monotonic()
-                self._generation.proven = True
+            generation = self._generation if self._generation and self._generation.number == chunk.pool_id else None
+            if generation is not None:
+                generation.last_progress = generation.last_working = time.monotonic()
             try:
                 value = done.result()
             except CancelledError:
@@ -283,6 +283,8 @@ class RulePool:
                 for task, (_, seconds) in zip(chunk.tasks, value):
                     self.costs.observe(task.index, seconds)
                     task.settled = True
+                if generation is not None:
+                    generation.proven = True  # its workers start and take work
             self.progress.release(chunk.slot)  # only now: _lost reads the slot
             self._pump()
         if value is not None:  # unpickled outside the lock: other chunks go on meanwhile
