@@ -14,9 +14,11 @@ only time.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import pickle
 import time
+from dataclasses import dataclass
 from multiprocessing.sharedctypes import RawArray
 from typing import Any, NamedTuple
 
@@ -26,10 +28,12 @@ from .schema import RewardResult, RewardStatus, Sample
 __all__ = [
     "CHUNK_SECONDS",
     "MAX_CHUNK",
+    "Chunk",
     "CostModel",
     "Progress",
     "ProgressTable",
     "SampleNotSent",
+    "Task",
     "init_worker",
     "noop",
     "pickle_sample",
@@ -43,6 +47,32 @@ _FIELDS = 4  # per slot: chunk id, worker pid, position in the chunk, monotonic 
 
 _worker_rewards: list[Reward] = []
 _worker_progress: Any = None
+
+
+@dataclass(eq=False)
+class Task:
+    """One reward on one sample, from the caller's event loop to a worker and back."""
+
+    index: int  # which of the pool's rewards
+    blob: bytes  # the pickled sample
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Any]  # the caller's; its results go here
+    attempts: int = 0
+    settled: bool = False  # an outcome was handed over (the future is set later, on its loop)
+    chunk: Chunk | None = None  # the chunk it is in now; None while queued
+
+
+@dataclass(eq=False)
+class Chunk:
+    """Tasks sent to a worker as one pool task, and what the watchdog knows of it."""
+
+    key: int
+    tasks: list[Task]
+    slot: int  # its `ProgressTable` slot
+    pool_id: int  # the pool generation it was sent to
+    inner: Any = None  # the pebble future
+    hung: int | None = None  # position of the sample the watchdog stopped for overrunning
+    seen: float = 0.0  # the start of the sample last seen running (progress, for the wedge check)
 
 
 class SampleNotSent(ValueError):

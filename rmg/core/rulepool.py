@@ -29,7 +29,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Sequence
-from concurrent.futures import CancelledError, Future
+from concurrent.futures import CancelledError
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,16 +37,18 @@ from typing import Any
 from .chunks import (
     CHUNK_SECONDS,
     MAX_CHUNK,
+    Chunk,
     CostModel,
     ProgressTable,
     SampleNotSent,
+    Task,
     init_worker,
     noop,
     pickle_sample,
     run_chunk,
     unpickle_results,
 )
-from .handoff import Outcome, Waiter, settle_all
+from .handoff import settle_all
 from .pebble_pool import live_pids, start_pool, stop_quietly
 from .reward import Reward
 from .schema import RewardResult, RewardStatus, Sample
@@ -68,27 +70,6 @@ class WorkerDied(RuntimeError):
 
 class _Overran(TimeoutError):
     """The sample ran past its budget; its worker was killed."""
-
-
-@dataclass(eq=False)
-class _Task:
-    index: int
-    blob: bytes
-    outer: Waiter
-    attempts: int = 0
-    settled: bool = False  # an outcome was handed over (a loop's future is set later, on its loop)
-    chunk: _Chunk | None = None  # the chunk it is in now; None while queued
-
-
-@dataclass(eq=False)
-class _Chunk:
-    key: int
-    tasks: list[_Task]
-    slot: int
-    pool_id: int
-    inner: Any = None  # the pebble future
-    hung: int | None = None  # position of the sample the watchdog stopped for overrunning
-    seen: float = 0.0  # the start of the sample last seen running (progress, for the wedge check)
 
 
 @dataclass
@@ -116,8 +97,8 @@ class RulePool:
         self.costs = CostModel()
         # Re-entrant: pebble runs a done callback at once when the future is already done.
         self._lock = threading.RLock()
-        self._queue: deque[_Task] = deque()
-        self._chunks: dict[int, _Chunk] = {}
+        self._queue: deque[Task] = deque()
+        self._chunks: dict[int, Chunk] = {}
         self._next_id = 0
         self._generation: _Generation | None = None
         self._closed = False
@@ -129,12 +110,6 @@ class RulePool:
         self._watchdog_started = False
 
     # -- submitting --------------------------------------------------------------------------
-    def submit(self, index: int, sample: Sample) -> Future[list[RewardResult]]:
-        """A future of the sample's results; raises SampleNotSent when it cannot be pickled."""
-        future: Future[list[RewardResult]] = Future()
-        self._enqueue(index, pickle_sample(sample), Waiter(future))
-        return future
-
     async def results(self, index: int, sample: Sample, label: str, n: int) -> list[RewardResult]:
         """`rewards[index]` on `sample` (its `n` candidates) with every failure as a status, never raised."""
         try:
@@ -143,9 +118,9 @@ class RulePool:
             return _failed(n, RewardStatus.invalid_input, f"{label}: {exc}")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[list[RewardResult]] = loop.create_future()
-        self._enqueue(index, blob, Waiter(future, loop))
+        self._enqueue(Task(index, blob, loop, future))
         try:
-            return await future  # cancelling this coroutine cancels the future: see _outer_done
+            return await future  # cancelling this coroutine cancels the future: see _caller_done
         except (FutureTimeout, TimeoutError):
             message = f"{label} exceeded its {self.timeout:g}s budget; its worker was killed"
             return _failed(n, RewardStatus.timeout, message)
@@ -158,14 +133,13 @@ class RulePool:
         except Exception as exc:
             return _failed(n, RewardStatus.error, f"{label}: worker failed: {type(exc).__name__}: {exc}")
 
-    def _enqueue(self, index: int, blob: bytes, waiter: Waiter) -> None:
-        task = _Task(index, blob, waiter)
+    def _enqueue(self, task: Task) -> None:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the pool is closed")
             self._queue.append(task)
             self._pump()
-        waiter.future.add_done_callback(functools.partial(self._outer_done, task))
+        task.future.add_done_callback(functools.partial(self._caller_done, task))
 
     # -- what a long-lived service watches ----------------------------------------------------
     def warm(self, wait: float = 60.0) -> None:
@@ -196,12 +170,12 @@ class RulePool:
         self._seen_pids = pids
         return set(pids)
 
-    def _outer_done(self, task: _Task, outer: Any) -> None:
-        if not outer.cancelled():
+    def _caller_done(self, task: Task, future: Any) -> None:
+        if not future.cancelled():
             return
         with self._lock:  # the caller gave up (a budget ran out, Ctrl-C): stop the work
             chunk = task.chunk  # a task still queued is skipped when its turn comes
-            if chunk is not None and chunk.inner is not None and all(t.outer.cancelled() for t in chunk.tasks):
+            if chunk is not None and chunk.inner is not None and all(t.future.cancelled() for t in chunk.tasks):
                 chunk.inner.cancel()  # pebble stops the worker running it
 
     # -- chunks out --------------------------------------------------------------------------
@@ -212,13 +186,13 @@ class RulePool:
             if tasks:
                 self._dispatch(tasks)
 
-    def _take(self) -> list[_Task]:
+    def _take(self) -> list[Task]:
         """The next chunk from the queue: samples whose measured cost fits in `CHUNK_SECONDS` (lock held)."""
-        tasks: list[_Task] = []
+        tasks: list[Task] = []
         budget = 0.0
         while self._queue and len(tasks) < MAX_CHUNK:
             task = self._queue[0]
-            if task.settled or task.outer.done():  # cancelled while it waited
+            if task.settled or task.future.done():  # cancelled while it waited
                 self._queue.popleft()
                 continue
             cost = self.costs.cost(task.index)
@@ -228,13 +202,13 @@ class RulePool:
             budget += cost
         return tasks
 
-    def _dispatch(self, tasks: list[_Task]) -> None:
+    def _dispatch(self, tasks: list[Task]) -> None:
         """Schedule one chunk on the current pool (lock held); a pool that refuses is replaced once."""
         items = [(task.index, task.blob) for task in tasks]
         for _ in range(2):
             generation = self._current()
             self._next_id += 1
-            chunk = _Chunk(self._next_id, tasks, self.progress.claim(), generation.number)
+            chunk = Chunk(self._next_id, tasks, self.progress.claim(), generation.number)
             # pebble's own limit is only a backstop: the watchdog holds each sample to `timeout`.
             backstop = self.timeout * len(tasks) + _TERM_TIMEOUT + 1.0
             try:
@@ -263,7 +237,7 @@ class RulePool:
         return self._generation
 
     # -- results -----------------------------------------------------------------------------
-    def _inner_done(self, chunk: _Chunk, done: Any) -> None:
+    def _inner_done(self, chunk: Chunk, done: Any) -> None:
         with self._lock:
             if self._chunks.get(chunk.key) is not chunk:
                 return  # a chunk of a pool already replaced: its tasks were moved
@@ -274,7 +248,7 @@ class RulePool:
             try:
                 value = done.result()
             except CancelledError:
-                self._requeue([t for t in chunk.tasks if not t.outer.cancelled()], "its worker pool was stopped")
+                self._requeue([t for t in chunk.tasks if not t.future.cancelled()], "its worker pool was stopped")
                 value = None
             except Exception as exc:
                 self._lost(chunk, exc)
@@ -290,7 +264,7 @@ class RulePool:
         if value is not None:  # unpickled outside the lock: other chunks go on meanwhile
             self._finish([(task, *unpickle_results(blob)) for task, (blob, _) in zip(chunk.tasks, value)])
 
-    def _lost(self, chunk: _Chunk, exc: BaseException) -> None:
+    def _lost(self, chunk: Chunk, exc: BaseException) -> None:
         """A chunk whose worker was killed, died or timed out: fail the sample it was running, run the rest again."""
         overran = chunk.hung is not None or isinstance(exc, (FutureTimeout, TimeoutError))
         if not overran and type(exc).__name__ != "ProcessExpired":
@@ -317,12 +291,12 @@ class RulePool:
         else:
             self._requeue(chunk.tasks, "a worker died while holding it")
 
-    def _requeue(self, tasks: list[_Task], why: str, counted: bool = True) -> None:
+    def _requeue(self, tasks: list[Task], why: str, counted: bool = True) -> None:
         """Put unsettled tasks back at the head of the queue, in order; one out of attempts fails (lock held)."""
         back, failed = [], []
         for task in tasks:
             task.chunk = None
-            if task.settled or task.outer.done():
+            if task.settled or task.future.done():
                 continue
             task.attempts += counted
             if task.attempts >= _ATTEMPTS or self._closed:
@@ -333,12 +307,10 @@ class RulePool:
         self._finish(failed)
 
     @staticmethod
-    def _finish(outcomes: Sequence[tuple[_Task, Any, BaseException | None]]) -> None:
-        handed: list[Outcome] = []
-        for task, value, exc in outcomes:
+    def _finish(outcomes: Sequence[tuple[Task, Any, BaseException | None]]) -> None:
+        for task, _, _ in outcomes:
             task.settled = True
-            handed.append((task.outer, value, exc))
-        settle_all(handed)
+        settle_all((task.loop, task.future, value, exc) for task, value, exc in outcomes)
 
     # -- replacing a wedged or broken pool ---------------------------------------------------
     def _abandon(self, generation: _Generation, why: str) -> None:
@@ -382,7 +354,7 @@ class RulePool:
                     self._abandon(generation, f"samples waited {_STALLED_AFTER:g}s while no worker ran one")
                     self._pump()
 
-    def _hold_to_budget(self, chunk: _Chunk, generation: _Generation, now: float) -> None:
+    def _hold_to_budget(self, chunk: Chunk, generation: _Generation, now: float) -> None:
         """Kill the worker of a chunk whose current sample is over its budget (lock held)."""
         progress = self.progress.read(chunk.slot, chunk.key)
         if progress is None or chunk.hung is not None:
