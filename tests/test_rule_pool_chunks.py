@@ -108,11 +108,11 @@ def test_a_caller_that_gives_up_stops_the_chunk_that_holds_only_its_samples(test
             except asyncio.TimeoutError:
                 pass
 
-        asyncio.run(give_up())
+        asyncio.run(give_up())  # the three samples were sent together, as one chunk: one worker runs it
         deadline = time.monotonic() + 10
-        while pids & pool.worker_pids() and time.monotonic() < deadline:
+        while pids <= pool.worker_pids() and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not pids & pool.worker_pids(), "the workers running the abandoned samples were not stopped"
+        assert not pids <= pool.worker_pids(), "the worker running the abandoned samples was not stopped"
         assert _score(pool, 0, ["ok"])[0].ok
     finally:
         pool.close()
@@ -129,6 +129,7 @@ def test_a_hang_is_caught_in_time_while_many_short_chunks_come_and_go_beside_it(
         async def run() -> tuple[RewardResult, float, int]:
             started = time.monotonic()
             hang = asyncio.ensure_future(pool.results(0, rmg.Sample.of("sleep"), "r", 1))
+            await asyncio.sleep(0.05)  # sent alone: samples submitted in the same turn would share its chunk
             before = pool.chunks_sent
             while not hang.done() and time.monotonic() - started < 20:
                 await asyncio.gather(*(pool.results(0, rmg.Sample.of("ok"), "r", 1) for _ in range(4)))
@@ -187,5 +188,19 @@ def test_a_pool_whose_channel_lock_died_with_its_holder_is_replaced_in_seconds_n
         assert [r.score for r in results] == [0.03] * 20
         assert pool.rebuilds == 2, "the wedged pool was not replaced"
         assert elapsed < 15, f"took {elapsed:.1f}s (the no-progress limit is {pool.wedged_after:g}s)"
+    finally:
+        pool.close()
+
+
+def test_samples_submitted_in_one_turn_of_the_event_loop_travel_in_one_chunk(testkit_path: Path) -> None:
+    """The pool sends what was queued when the loop's turn ends (a server's requests arrive many
+    per turn), not each sample the moment a worker is free."""
+    pool = RulePool([rmg.create_reward("testkit.length")], workers=2, timeout=10)
+    try:
+        _measured(pool, 0)
+        before = pool.chunks_sent
+        results = _score(pool, 0, ["abc"] * 16)  # gather: all 16 submit in the same turn
+        assert [r.score for r in results] == [0.03] * 16
+        assert pool.chunks_sent - before == 1
     finally:
         pool.close()

@@ -110,6 +110,8 @@ def _taken(fmap: FieldMap) -> frozenset[str]:
 
 
 def _get(row: Any, path: str) -> Any:
+    if "." not in path:  # most fields: one lookup (this runs for every alias of every row)
+        return row.get(path, _MISSING) if isinstance(row, dict) else _MISSING
     value = row
     for part in _parts(path):
         if not isinstance(value, dict):
@@ -132,12 +134,17 @@ class _Resolver:
         explicit = getattr(self.fmap, name)
         if explicit:
             return explicit
-        if name not in self.resolved:
-            found = next((a for a in ALIASES[name] if a not in self.taken and _present(self.row, a)), None)
-            if found is not None:
-                self.taken.add(found)
-            self.resolved[name] = found
-        return self.resolved[name]
+        resolved = self.resolved
+        if name in resolved:
+            return resolved[name]
+        found = None
+        for alias in ALIASES[name]:
+            if alias not in self.taken and _present(self.row, alias):
+                found = alias
+                self.taken.add(alias)
+                break
+        resolved[name] = found
+        return found
 
     def value(self, name: str, default: Any = None) -> Any:
         path = self.path(name)

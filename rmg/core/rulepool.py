@@ -98,6 +98,7 @@ class RulePool:
         # Re-entrant: pebble runs a done callback at once when the future is already done.
         self._lock = threading.RLock()
         self._queue: deque[Task] = deque()
+        self._pumping: set[asyncio.AbstractEventLoop] = set()  # loops that will send the queue soon
         self._chunks: dict[int, Chunk] = {}
         self._next_id = 0
         self._generation: _Generation | None = None
@@ -138,8 +139,18 @@ class RulePool:
             if self._closed:
                 raise RuntimeError("the pool is closed")
             self._queue.append(task)
-            self._pump()
+            soon = task.loop not in self._pumping
+            self._pumping.add(task.loop)
+        if soon:
+            # Sent when this turn of the event loop ends: what its other coroutines submit meanwhile
+            # goes in the same chunks (a server's requests arrive many per turn).
+            task.loop.call_soon(self._pump_now, task.loop)
         task.future.add_done_callback(functools.partial(self._caller_done, task))
+
+    def _pump_now(self, loop: asyncio.AbstractEventLoop) -> None:
+        with self._lock:
+            self._pumping.discard(loop)
+            self._pump()
 
     # -- what a long-lived service watches ----------------------------------------------------
     def warm(self, wait: float = 60.0) -> None:
