@@ -1,4 +1,4 @@
-"""Pure ASGI middleware: API-key check, request-body limit, and per-endpoint request metrics.
+"""Pure ASGI middleware: API-key check, request-body limit, per-endpoint request metrics, direct handlers.
 
 Pure ASGI rather than Starlette's BaseHTTPMiddleware: the latter runs the app in another task,
 which breaks the score endpoint's detection of a client that went away.
@@ -9,16 +9,16 @@ from __future__ import annotations
 import hmac
 import json
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
+
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .metrics import Metrics
 
-Scope = dict[str, Any]
-Message = dict[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+# Given a request's scope, receive and whole body: the response, or None to pass it to the app.
+DirectHandler = Callable[[Scope, Receive, bytes], Awaitable["Response | None"]]
 
 # Paths anyone may read: probes for load balancers, the docs and the (static) playground page.
 OPEN_PATHS = frozenset({"/", "/health", "/ready", "/docs", "/openapi.json", "/docs/oauth2-redirect", "/redoc"})
@@ -40,8 +40,17 @@ async def _send_json(
 
 
 class ServiceMiddleware:
-    def __init__(self, app: ASGIApp, *, api_key: str | None, max_body_bytes: int, metrics: Metrics) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        api_key: str | None,
+        max_body_bytes: int,
+        metrics: Metrics,
+        direct: Mapping[str, DirectHandler] | None = None,
+    ) -> None:
         self.app = app
+        self.direct = dict(direct or {})  # POST path -> handler offered the body before the app (rmg.server.direct)
         self.api_key = api_key.encode() if api_key else None
         self.max_body = max_body_bytes
         self.metrics = metrics
@@ -100,7 +109,14 @@ class ServiceMiddleware:
             chunks.append(chunk)
             if not message.get("more_body"):
                 break
-        body: list[bytes] | None = [b"".join(chunks)]
+        data = b"".join(chunks)
+        direct = self.direct.get(path) if scope.get("method") == "POST" else None
+        if direct is not None:
+            response = await direct(scope, receive, data)
+            if response is not None:
+                await response(scope, receive, send)
+                return
+        body: list[bytes] | None = [data]
 
         async def replay() -> Message:
             nonlocal body

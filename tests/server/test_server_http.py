@@ -131,6 +131,28 @@ def test_limits_batch_422_and_body_413(server: Server) -> None:
         assert r.status_code == 422
 
 
+def test_the_direct_path_and_the_fastapi_route_answer_alike(server: Server) -> None:
+    """A plain JSON body is scored without FastAPI's machinery; a query string sends the same body
+    through the FastAPI route. Both give the same answer, and a bad body gets FastAPI's 422 either way."""
+    rows = [
+        {"id": 1, "prompt": "6*7?", "response": "42", "reference": "42"},
+        {"id": 2, "prompt": "6*7?", "responses": ["41", "42"], "reference": "42"},
+        {"id": 3, "prompt": "nothing to score"},
+    ]
+    openrlhf = {"query": ["P:42", "P:7"], "prompts": ["P:", "P:"], "labels": ["42", "42"]}
+    with server.client() as client:
+        for path, body in (("/v1/score", {"reward": "em", "rows": rows}), ("/get_reward", openrlhf)):
+            direct = client.post(path, json=body)
+            routed = client.post(f"{path}?via=route", json=body)
+            assert direct.status_code == routed.status_code == 200, (direct.text, routed.text)
+            assert direct.json() == routed.json()
+        for bad in ({"reward": "em"}, {"reward": "em", "rows": "not a list"}):
+            direct = client.post("/v1/score", json=bad)
+            routed = client.post("/v1/score?via=route", json=bad)
+            assert direct.status_code == routed.status_code == 422
+            assert direct.json() == routed.json() and direct.json()["detail"][0]["loc"][0] == "body"
+
+
 def test_only_served_names_unless_allow_any_spec(server: Server, start_server: StartServer) -> None:
     with server.client() as client:
         r = client.post("/v1/score", json={"reward": "general.exact_match", "rows": [{"response": "x"}]})
