@@ -327,10 +327,22 @@ def write(rows: list, faults: list, args: argparse.Namespace) -> None:
             continue
         c, peak = max(series, key=lambda item: item[1]["scores_per_s"])
         met = peak["scores_per_s"] >= GOAL_SCORES and peak["p99_ms"] < GOAL_P99_MS
-        lines.append(
+        line = (
             f"- {name}, {batch} row(s)/request: peaks at concurrency {c} with {peak['scores_per_s']:,.0f} scores/s, "
             f"p99 {peak['p99_ms']:.1f} ms: goal {'met' if met else 'not met'}."
         )
+        if not met:
+            # Closed loop: c requests always in flight, so the mean latency is c / requests per second.
+            floor = c * batch / (GOAL_P99_MS / 1000)
+            line += f" (A mean under 50 ms at concurrency {c} needs over {floor:,.0f} scores/s.)"
+            fast = [(c2, r) for c2, r in series if r["scores_per_s"] >= GOAL_SCORES and r["p99_ms"] < GOAL_P99_MS]
+            if fast:
+                c2, best = max(fast, key=lambda item: item[1]["scores_per_s"])
+                line += (
+                    f" Best cell within the goal: concurrency {c2}, {best['scores_per_s']:,.0f} scores/s, "
+                    f"p99 {best['p99_ms']:.1f} ms."
+                )
+        lines.append(line)
     lines += ["", "## Under faults (concurrency 64, one row per request)", "",
               "| run | rows sent | scored (by status) | lost | scores/s | p99 ms |", "|---|---|---|---|---|---|"]  # fmt: skip
     for label, r in faults:
