@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -221,9 +221,9 @@ class RewardService:
         started = time.perf_counter()
         try:
             out = await self._score_all(served, rows)
-            for scored in out:
-                for result in scored.results:
-                    self.metrics.scores.labels(served.name, result.status.value).inc()
+            by_status = Counter(result.status.value for scored in out for result in scored.results)
+            for status, count in by_status.items():  # one metric update per status, not per result
+                self.metrics.scores.labels(served.name, status).inc(count)
             self.metrics.sample_latency.labels(served.name).observe(time.perf_counter() - started)
             return out
         except asyncio.CancelledError:
