@@ -97,9 +97,7 @@ async def evaluate_node(node: Node, sample: Sample, leaf_eval: LeafEvaluator) ->
     chosen = node.routes.get(sample.task or "", node.default)
     if chosen is None:
         message = f"no route for task {sample.task!r} (routes: {', '.join(node.routes) or 'none'}) and no default"
-        return [
-            RewardResult.failure(RewardStatus.invalid_input, message) for _ in range(max(1, len(sample.candidates)))
-        ]
+        return RewardResult.failures(max(1, len(sample.candidates)), RewardStatus.invalid_input, message)
     results = await evaluate_node(chosen, sample, leaf_eval)
     for r in results:
         r.details.setdefault("route", sample.task if sample.task in node.routes else "default")

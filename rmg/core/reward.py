@@ -147,7 +147,7 @@ class Reward(BaseModel):
 
     @staticmethod
     def _failed(sample: Sample, status: RewardStatus, message: str) -> list[RewardResult]:
-        return [RewardResult.failure(status, message) for _ in range(max(1, len(sample.candidates)))]
+        return RewardResult.failures(max(1, len(sample.candidates)), status, message)
 
     @classmethod
     def parameter_names(cls) -> list[str]:

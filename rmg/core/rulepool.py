@@ -116,7 +116,7 @@ class RulePool:
         try:
             blob = pickle_sample(sample)
         except SampleNotSent as exc:
-            return _failed(n, RewardStatus.invalid_input, f"{label}: {exc}")
+            return RewardResult.failures(n, RewardStatus.invalid_input, f"{label}: {exc}")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[list[RewardResult]] = loop.create_future()
         self._enqueue(Task(index, blob, loop, future))
@@ -124,15 +124,15 @@ class RulePool:
             return await future  # cancelling this coroutine cancels the future: see _caller_done
         except (FutureTimeout, TimeoutError):
             message = f"{label} exceeded its {self.timeout:g}s budget; its worker was killed"
-            return _failed(n, RewardStatus.timeout, message)
+            return RewardResult.failures(n, RewardStatus.timeout, message)
         except WorkerDied as exc:
-            return _failed(n, RewardStatus.error, f"{label}: {exc}")
+            return RewardResult.failures(n, RewardStatus.error, f"{label}: {exc}")
         except (asyncio.CancelledError, CancelledError):
             if future.cancelled():  # our caller was cancelled
                 raise
-            return _failed(n, RewardStatus.error, f"{label}: the pool was closed")
+            return RewardResult.failures(n, RewardStatus.error, f"{label}: the pool was closed")
         except Exception as exc:
-            return _failed(n, RewardStatus.error, f"{label}: worker failed: {type(exc).__name__}: {exc}")
+            return RewardResult.failures(n, RewardStatus.error, f"{label}: worker failed: {type(exc).__name__}: {exc}")
 
     def _enqueue(self, task: Task) -> None:
         with self._lock:
@@ -394,7 +394,3 @@ class RulePool:
         self._finish([(task, None, CancelledError()) for task in tasks if not task.settled])
         if generation is not None:
             stop_quietly(generation.pool)
-
-
-def _failed(n: int, status: RewardStatus, message: str) -> list[RewardResult]:
-    return [RewardResult.failure(status, message) for _ in range(n)]

@@ -51,11 +51,6 @@ def _count_fork() -> None:
 os.register_at_fork(after_in_child=_count_fork)
 
 
-def _failed(n: int, status: RewardStatus, message: str) -> list[RewardResult]:
-    """The same failure for each of a sample's `n` candidates."""
-    return [RewardResult.failure(status, message) for _ in range(n)]
-
-
 def _finite(results: list[RewardResult], label: str) -> list[RewardResult]:
     """An ok result with a NaN or infinite score is an error: it would poison every mean and update."""
     out = []
@@ -261,7 +256,9 @@ class Runner:
             try:
                 return await asyncio.wait_for(call, self.model_timeout)
             except asyncio.TimeoutError:
-                return _failed(n, RewardStatus.timeout, f"{leaf.label} exceeded its {self.model_timeout:g}s budget")
+                return RewardResult.failures(
+                    n, RewardStatus.timeout, f"{leaf.label} exceeded its {self.model_timeout:g}s budget"
+                )
 
     async def _in_model_process(self, leaf: Leaf, sample: Sample, n: int) -> list[RewardResult]:
         pool = self._get_model_pool()
@@ -274,7 +271,7 @@ class Runner:
                 pool.cancel(task)
             raise
         except Exception as exc:
-            return _failed(n, RewardStatus.error, f"{leaf.label}: {exc}")
+            return RewardResult.failures(n, RewardStatus.error, f"{leaf.label}: {exc}")
 
     async def ascore(self, sample: Sample | dict[str, Any] | Exception, index: int = 0) -> ScoredSample:
         """Score one sample (an exception in its place is reported as an invalid input)."""

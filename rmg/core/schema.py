@@ -167,6 +167,11 @@ class RewardResult(BaseModel):
         return cls(status=RewardStatus(status), error=error, reason=error, **extra)
 
     @classmethod
+    def failures(cls, n: int, status: RewardStatus | str, error: str) -> list[RewardResult]:
+        """The same failure for each of `n` candidates (a sample that failed as a whole)."""
+        return [cls.failure(status, error) for _ in range(n)]
+
+    @classmethod
     def coerce(cls, value: Any) -> RewardResult:
         """Turn what a reward function returned (a result, a number, a bool) into a result."""
         if isinstance(value, RewardResult):
