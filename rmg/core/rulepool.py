@@ -8,7 +8,9 @@ pebble's scheduler thread. So samples are pickled here, by the caller (one that 
 fails alone), and a pool that breaks or makes no progress for longer than any sample may run is
 replaced, its unfinished samples given to the new one.
 
-Samples go to the workers in chunks sized by what they cost (`rmg.core.chunks`). The watchdog
+Samples go to the workers in chunks sized by what they cost (`rmg.core.chunks`), sent when the
+submitting event loop's turn ends, so what its coroutines submit in one turn travels together
+(at most two chunks per worker are out; the rest wait and form larger chunks). The watchdog
 holds each sample of a chunk to its own budget, killing the worker of one that overruns; a hang
 or a crash fails the sample that caused it, and the others of its chunk run again (a sample fails
 for its pool only after `_ATTEMPTS` failures with no other sample to blame). Results reach the
