@@ -61,10 +61,13 @@ server: $(SERVER_STAMP) $(RAY_SERVE_STAMP)
 # The training group needs real verl, Ray and TRL (rmg[training], ~1.9 GB). torch goes first,
 # pinned to the CPU wheel 2.13.0 on this machine's disk: pyproject gives torch only a range
 # (>=2.4,<2.14) so users keep their own CUDA build, and an unpinned resolve here would pull a
-# multi-GB CUDA torch. Takes ~1.5-4 min.
+# multi-GB CUDA torch. verl 0.9 holds transformers below 5.11, so this step takes transformers
+# back from the newest one the plugins' install chose; the newest also brought HF `kernels`, whose
+# 0.19 breaks transformers 5.10 at import ("Either a revision or a version must be specified"):
+# kernels goes back to the range transformers 5.10 declares. Takes ~1.5-4 min.
 $(TRAINING_STAMP): $(STAMP)
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e ".[training]" "torch==2.13.0" "langchain-core>=1.7,<1.8"
+	$(BIN)/pip install -q -e ".[training]" "torch==2.13.0" "langchain-core>=1.7,<1.8" "kernels>=0.12,<0.13"
 	touch $(TRAINING_STAMP)
 
 training: $(TRAINING_STAMP)
