@@ -4,25 +4,22 @@ samples failed, and the pool must keep working afterwards."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import rmg
 from rmg.core.dataset import row_to_sample
 
 
-def _workers() -> list[int]:
-    return [p.pid for p in multiprocessing.active_children() if p.pid is not None and p.name != "rmg-model"]
-
-
-def _kill_workers(stop: threading.Event, kills: list[int], every: float) -> None:
+def _kill_workers(stop: threading.Event, kills: list[int], every: float, workers: Callable[[], set[int]]) -> None:
+    # The runner's own workers, not any child of this process: a child another test left behind
+    # (a pool still being stopped) once took all the kills, and no sample failed.
     while not stop.wait(every):
-        for pid in _workers()[:1]:
+        for pid in sorted(workers())[:1]:
             try:
                 os.kill(pid, signal.SIGKILL)
                 kills.append(pid)
@@ -48,7 +45,7 @@ def _score_under_fire(
     started = time.monotonic()
     results: list = []
     with rmg.Runner(f"testkit.length(delay={delay})", workers=2, timeout=timeout) as runner:
-        killer = threading.Thread(target=_kill_workers, args=(stop, kills, every), daemon=True)
+        killer = threading.Thread(target=_kill_workers, args=(stop, kills, every, runner.worker_pids), daemon=True)
         killer.start()
         try:
             for scored in runner.stream(samples):
