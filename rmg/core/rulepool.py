@@ -93,7 +93,6 @@ class RulePool:
         # No progress for this long while tasks are in flight means the pool is wedged: a healthy
         # pool starts, finishes or kills a sample at least this often.
         self.wedged_after = timeout + _TERM_TIMEOUT + 5.0
-        self.pid = os.getpid()
         self.max_chunks = 2 * max(workers, 1)  # in flight: one running and one waiting per worker
         self.progress = ProgressTable(self.max_chunks)
         self.costs = CostModel()

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from .aio import LoopSemaphores
 from .compose import Leaf, Node, evaluate_node, iter_leaves
 from .dispatch import ModelProcessPool, check_picklable
+from .forks import fork_generation
 from .pairing import Pairing, check_pairing, score_in_pairs
 from .reward import Kind, Mode, Reward
 from .rows import FieldMap, row_to_sample
@@ -39,16 +40,6 @@ __all__ = ["Runner", "RunnerOptions", "aevaluate", "evaluate"]
 
 DEFAULT_TIMEOUT = 30.0  # rule rewards: a CPU check that needs longer is stuck
 DEFAULT_MODEL_TIMEOUT = 300.0  # model rewards: a judge call may retry with backoff and reason at length
-
-# Bumped in every forked child: checked on each sample, where os.getpid() would be a system call.
-_forks = [0]
-
-
-def _count_fork() -> None:
-    _forks[0] += 1
-
-
-os.register_at_fork(after_in_child=_count_fork)
 
 
 def _finite(results: list[RewardResult], label: str) -> list[RewardResult]:
@@ -169,7 +160,7 @@ class Runner:
         self._pool: RulePool | None = None
         self._model_pool: ModelProcessPool | None = None
         self._pool_lock = threading.Lock()
-        self._fork = _forks[0]  # pools belong to the process that started them (see _forked)
+        self._fork = fork_generation()  # pools belong to the process that started them (see _forked)
         # One semaphore per event loop (each stream() runs its own), pruned as loops close.
         self._semaphores = LoopSemaphores(self.concurrency)
 
@@ -187,8 +178,8 @@ class Runner:
 
     def _forked(self) -> None:
         """In a forked child, forget the parent's pools (their threads did not survive the fork)."""
-        if self._fork != _forks[0]:
-            self._fork = _forks[0]
+        if self._fork != fork_generation():
+            self._fork = fork_generation()
             self._pool_lock = threading.Lock()  # it may have been held by a parent thread at the fork
             self._pool = None
             self._model_pool = None
@@ -220,13 +211,13 @@ class Runner:
     def worker_pids(self) -> set[int]:
         """The pids of the live rule-reward workers (empty while the pool is not started)."""
         pool = self._pool
-        return pool.worker_pids() if pool is not None and self._fork == _forks[0] else set()
+        return pool.worker_pids() if pool is not None and self._fork == fork_generation() else set()
 
     @property
     def restarts(self) -> int:
         """Rule-reward workers replaced so far: timed out, died, killed from outside, or in a replaced pool."""
         pool = self._pool
-        return pool.restarts if pool is not None and self._fork == _forks[0] else 0
+        return pool.restarts if pool is not None and self._fork == fork_generation() else 0
 
     def _get_model_pool(self) -> ModelProcessPool:
         self._forked()

@@ -17,11 +17,11 @@ from __future__ import annotations
 import asyncio
 import atexit
 import json
-import os
 import threading
 from concurrent.futures import Future
 from typing import Any
 
+from rmg.core.forks import fork_generation
 from rmg.core.runner import Runner
 from rmg.core.schema import Sample, ScoredSample
 
@@ -33,7 +33,7 @@ class SharedRunner:
 
     def __init__(self, spec: Any, **options: Any) -> None:
         self.runner = Runner(spec, **options)
-        self.pid = os.getpid()
+        self.fork = fork_generation()  # its pools and loop thread belong to this process
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="rmg-training-loop", daemon=True)
         self._thread.start()
@@ -50,7 +50,7 @@ class SharedRunner:
         return await asyncio.wrap_future(self.submit(sample))
 
     def close(self) -> None:
-        if os.getpid() != self.pid:  # a forked copy: the pools belong to the parent
+        if fork_generation() != self.fork:  # a forked copy: the pools belong to the parent
             return
         try:
             self.runner.close()
@@ -75,7 +75,7 @@ def get_runner(spec: Any, *, _key_extra: Any = None, **options: Any) -> SharedRu
     key = _key(spec, options) + repr(_key_extra)
     with _lock:
         shared = _runners.get(key)
-        if shared is None or shared.pid != os.getpid():
+        if shared is None or shared.fork != fork_generation():
             shared = SharedRunner(spec, **options)
             _runners[key] = shared
         return shared
