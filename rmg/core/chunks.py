@@ -55,8 +55,7 @@ class Task:
 
     index: int  # which of the pool's rewards
     blob: bytes  # the pickled sample
-    loop: asyncio.AbstractEventLoop
-    future: asyncio.Future[Any]  # the caller's; its results go here
+    future: asyncio.Future[Any]  # the caller's, on its loop; its results go here
     attempts: int = 0
     settled: bool = False  # an outcome was handed over (the future is set later, on its loop)
     chunk: Chunk | None = None  # the chunk it is in now; None while queued

@@ -14,15 +14,15 @@ from typing import Any
 
 __all__ = ["Outcome", "settle_all"]
 
-# (the waiting coroutine's loop, its future, the value, or the exception to raise instead)
-Outcome = tuple[asyncio.AbstractEventLoop, "asyncio.Future[Any]", Any, "BaseException | None"]
+# (the waiting coroutine's future, the value, or the exception to raise instead)
+Outcome = tuple["asyncio.Future[Any]", Any, "BaseException | None"]
 
 
 def settle_all(outcomes: Iterable[Outcome]) -> None:
     """Settle futures of event loops from any thread, with one call per loop."""
     by_loop: dict[asyncio.AbstractEventLoop, list[Outcome]] = {}
     for outcome in outcomes:
-        by_loop.setdefault(outcome[0], []).append(outcome)
+        by_loop.setdefault(outcome[0].get_loop(), []).append(outcome)
     for loop, items in by_loop.items():
         try:
             loop.call_soon_threadsafe(_set_each, items)
@@ -31,7 +31,7 @@ def settle_all(outcomes: Iterable[Outcome]) -> None:
 
 
 def _set_each(items: list[Outcome]) -> None:
-    for _, future, value, exc in items:
+    for future, value, exc in items:
         if future.done():  # cancelled by its caller meanwhile
             continue
         if exc is not None:

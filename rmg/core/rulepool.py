@@ -118,9 +118,8 @@ class RulePool:
             blob = pickle_sample(sample)
         except SampleNotSent as exc:
             return RewardResult.failures(n, RewardStatus.invalid_input, f"{label}: {exc}")
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[list[RewardResult]] = loop.create_future()
-        self._enqueue(Task(index, blob, loop, future))
+        future: asyncio.Future[list[RewardResult]] = asyncio.get_running_loop().create_future()
+        self._enqueue(Task(index, blob, future))
         try:
             return await future  # cancelling this coroutine cancels the future: see _caller_done
         except (FutureTimeout, TimeoutError):
@@ -140,12 +139,13 @@ class RulePool:
             if self._closed:
                 raise RuntimeError("the pool is closed")
             self._queue.append(task)
-            soon = task.loop not in self._pumping
-            self._pumping.add(task.loop)
+            loop = task.future.get_loop()
+            soon = loop not in self._pumping
+            self._pumping.add(loop)
         if soon:
             # Sent when this turn of the event loop ends: what its other coroutines submit meanwhile
             # goes in the same chunks (a server's requests arrive many per turn).
-            task.loop.call_soon(self._pump_now, task.loop)
+            loop.call_soon(self._pump_now, loop)
         task.future.add_done_callback(functools.partial(self._caller_done, task))
 
     def _pump_now(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -322,7 +322,7 @@ class RulePool:
     def _finish(outcomes: Sequence[tuple[Task, Any, BaseException | None]]) -> None:
         for task, _, _ in outcomes:
             task.settled = True
-        settle_all((task.loop, task.future, value, exc) for task, value, exc in outcomes)
+        settle_all((task.future, value, exc) for task, value, exc in outcomes)
 
     # -- replacing a wedged or broken pool ---------------------------------------------------
     def _abandon(self, generation: _Generation, why: str) -> None:
